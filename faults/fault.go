@@ -94,7 +94,8 @@ type Spec struct {
 // Registry lists every fault type, in the order `harness list` shows.
 func Registry() []Spec {
 	return []Spec{
-		// kill, partition: one per file.
+		killSpec,
+		partitionSpec,
 	}
 }
 

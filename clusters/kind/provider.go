@@ -1,0 +1,248 @@
+// Package kind is the cluster provider that runs clusters in Docker
+// containers with the sigs.k8s.io/kind library. It adapts to the host by
+// itself (cgroup v1, a capability bounding set without CAP_SYS_RESOURCE) and
+// sets up a pod network that needs no container image.
+package kind
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
+	"sigs.k8s.io/kind/pkg/cluster"
+
+	"github.com/harness-dev/harness/clusters"
+)
+
+// DefaultNodeImage is kind's stock image for the pinned Kubernetes version.
+// It cannot be pulled without a registry; `make node-image` builds
+// OfflineNodeImage from Debian packages and Go module sources instead.
+const (
+	DefaultNodeImage = "kindest/node:v1.35.4"
+	OfflineNodeImage = "harness.dev/kind-node:v1.35.4"
+	podSubnet        = "10.244.0.0/16"
+)
+
+// Provider creates kind clusters.
+type Provider struct {
+	kind *cluster.Provider
+	log  *slog.Logger
+	// StateDir holds the kubeconfig files of the clusters this provider made.
+	StateDir string
+}
+
+// New returns a kind provider that logs to log and keeps kubeconfigs in stateDir.
+func New(log *slog.Logger, stateDir string) *Provider {
+	return &Provider{
+		kind:     cluster.NewProvider(cluster.ProviderWithDocker(), cluster.ProviderWithLogger(kindLogger{log})),
+		log:      log,
+		StateDir: stateDir,
+	}
+}
+
+// Name returns "kind".
+func (p *Provider) Name() string { return "kind" }
+
+func (p *Provider) kubeconfigPath(name string) string {
+	return filepath.Join(p.StateDir, "kubeconfig-"+name)
+}
+
+// Create creates a cluster, sets up its pod network and waits until every
+// node and kube-system Pod is Ready. A cluster that does not become ready is
+// deleted after its logs were exported to spec.LogDir.
+func (p *Provider) Create(ctx context.Context, spec clusters.Spec) (*clusters.Cluster, error) {
+	if spec.NodeImage == "" {
+		spec.NodeImage = DefaultNodeImage
+	}
+	if spec.Wait == 0 {
+		spec.Wait = 5 * time.Minute
+	}
+	host, err := DetectHost(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := ensureImage(ctx, spec.NodeImage); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(p.StateDir, 0o700); err != nil {
+		return nil, fmt.Errorf("state dir: %w", err)
+	}
+	cfg := kindConfig(spec, host)
+	p.log.Info("creating kind cluster", "name", spec.Name, "image", spec.NodeImage, "workers", spec.Workers,
+		"cgroupV1", host.CgroupV1, "restrictOOMScoreAdj", host.LacksSysResource)
+	err = runCancellable(ctx, func() error {
+		return p.kind.Create(spec.Name,
+			cluster.CreateWithV1Alpha4Config(cfg),
+			cluster.CreateWithNodeImage(spec.NodeImage),
+			cluster.CreateWithKubeconfigPath(p.kubeconfigPath(spec.Name)),
+			cluster.CreateWithDisplayUsage(false),
+			cluster.CreateWithDisplaySalutation(false))
+	})
+	if err != nil {
+		_ = p.Delete(context.WithoutCancel(ctx), spec.Name)
+		return nil, fmt.Errorf("create kind cluster %q from image %s: %w", spec.Name, spec.NodeImage, err)
+	}
+	c, err := p.finishCreate(ctx, spec)
+	if err != nil {
+		p.exportOnFailure(ctx, spec)
+		_ = p.Delete(context.WithoutCancel(ctx), spec.Name)
+		return nil, err
+	}
+	return c, nil
+}
+
+func (p *Provider) finishCreate(ctx context.Context, spec clusters.Spec) (*clusters.Cluster, error) {
+	c, err := p.Get(ctx, spec.Name)
+	if err != nil {
+		return nil, err
+	}
+	client, err := Client(c.Kubeconfig)
+	if err != nil {
+		return nil, err
+	}
+	netCtx, cancel := context.WithTimeout(ctx, spec.Wait)
+	defer cancel()
+	if err := setupPodNetwork(netCtx, client, c.Nodes, podSubnet); err != nil {
+		return nil, fmt.Errorf("pod network of cluster %q: %w", spec.Name, err)
+	}
+	if err := waitReady(ctx, client, len(c.Nodes), spec.Wait); err != nil {
+		return nil, fmt.Errorf("cluster %q: %w", spec.Name, err)
+	}
+	return c, nil
+}
+
+// exportOnFailure writes the nodes' logs to spec.LogDir so that an error
+// about a cluster that never became ready can be diagnosed.
+func (p *Provider) exportOnFailure(ctx context.Context, spec clusters.Spec) {
+	if spec.LogDir == "" {
+		return
+	}
+	if err := p.ExportLogs(ctx, spec.Name, spec.LogDir); err != nil {
+		p.log.Warn("exporting node logs failed", "cluster", spec.Name, "err", err)
+		return
+	}
+	p.log.Info("node logs exported", "cluster", spec.Name, "dir", spec.LogDir)
+}
+
+// Get returns a running cluster.
+func (p *Provider) Get(ctx context.Context, name string) (*clusters.Cluster, error) {
+	kubeconfig, err := p.kind.KubeConfig(name, false)
+	if err != nil {
+		return nil, fmt.Errorf("kubeconfig of kind cluster %q: %w", name, err)
+	}
+	kindNodes, err := p.kind.ListNodes(name)
+	if err != nil {
+		return nil, fmt.Errorf("nodes of kind cluster %q: %w", name, err)
+	}
+	c := &clusters.Cluster{Name: name, Provider: p.Name(), Kubeconfig: []byte(kubeconfig)}
+	for _, kn := range kindNodes {
+		role, err := kn.Role()
+		if err != nil {
+			return nil, fmt.Errorf("role of node %s: %w", kn.String(), err)
+		}
+		c.Nodes = append(c.Nodes, &node{n: kn, role: role})
+	}
+	if len(c.Nodes) == 0 {
+		return nil, fmt.Errorf("kind cluster %q has no nodes", name)
+	}
+	c.NodeImage = nodeImage(ctx, c.Nodes[0].Name())
+	return c, nil
+}
+
+// Delete deletes a cluster; deleting one that does not exist is not an error.
+func (p *Provider) Delete(ctx context.Context, name string) error {
+	if err := p.kind.Delete(name, p.kubeconfigPath(name)); err != nil {
+		return fmt.Errorf("delete kind cluster %q: %w", name, err)
+	}
+	_ = os.Remove(p.kubeconfigPath(name))
+	return nil
+}
+
+// List returns the names of the kind clusters on this host.
+func (p *Provider) List(ctx context.Context) ([]string, error) {
+	return p.kind.List()
+}
+
+// ExportLogs writes kind's log export (kubelet, containerd, journal, pods).
+func (p *Provider) ExportLogs(ctx context.Context, name, dir string) error {
+	return p.kind.CollectLogs(name, dir)
+}
+
+// Client returns a clientset for a kubeconfig.
+func Client(kubeconfig []byte) (*kubernetes.Clientset, error) {
+	cfg, err := clientcmd.RESTConfigFromKubeConfig(kubeconfig)
+	if err != nil {
+		return nil, fmt.Errorf("parse kubeconfig: %w", err)
+	}
+	return kubernetes.NewForConfig(cfg)
+}
+
+func kindConfig(spec clusters.Spec, host Host) *v1alpha4.Cluster {
+	cfg := &v1alpha4.Cluster{
+		TypeMeta: v1alpha4.TypeMeta{Kind: "Cluster", APIVersion: "kind.x-k8s.io/v1alpha4"},
+		Nodes:    []v1alpha4.Node{{Role: v1alpha4.ControlPlaneRole}},
+	}
+	for i := 0; i < spec.Workers; i++ {
+		cfg.Nodes = append(cfg.Nodes, v1alpha4.Node{Role: v1alpha4.WorkerRole})
+	}
+	cfg.Networking.DisableDefaultCNI = true
+	cfg.Networking.PodSubnet = podSubnet
+	kubeadm, containerd := host.Patches()
+	cfg.KubeadmConfigPatches = append(kubeadm, spec.KubeadmConfigPatches...)
+	cfg.ContainerdConfigPatches = append(containerd, spec.ContainerdConfigPatches...)
+	return cfg
+}
+
+// ensureImage fails with a clear error when the node image is neither local
+// nor pullable.
+func ensureImage(ctx context.Context, image string) error {
+	if exec.CommandContext(ctx, "docker", "image", "inspect", image).Run() == nil {
+		return nil
+	}
+	pullCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(pullCtx, "docker", "pull", image).CombinedOutput()
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("node image %s is not on this host and cannot be pulled (docker pull: %s); "+
+		"build the offline image with `make node-image` and pass --node-image %s",
+		image, lastLine(string(out)), OfflineNodeImage)
+}
+
+func nodeImage(ctx context.Context, container string) string {
+	out, err := exec.CommandContext(ctx, "docker", "inspect", "--format", "{{.Config.Image}}", container).Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// runCancellable runs f (which cannot be cancelled) and returns early with
+// ctx's error when ctx ends; f's result is then awaited so that nothing it
+// creates escapes the caller's cleanup.
+func runCancellable(ctx context.Context, f func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		err := <-done
+		return errors.Join(ctx.Err(), err)
+	}
+}

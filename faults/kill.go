@@ -1,0 +1,121 @@
+package faults
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// KillParams are the parameters of the kill fault.
+type KillParams struct {
+	Signal string `yaml:"signal" doc:"signal to send: KILL (default), TERM, INT, HUP, QUIT, USR1, USR2"`
+}
+
+var killSignals = []string{"KILL", "TERM", "INT", "HUP", "QUIT", "USR1", "USR2"}
+
+var killSpec = Spec{
+	Type:      "kill",
+	Doc:       "send a signal to a control-plane component, a Pod's container, or a process inside it (done inside the node, so static pods really die)",
+	NewParams: func() any { return &KillParams{} },
+	New:       newKill,
+}
+
+type kill struct {
+	c      Common
+	signal string
+}
+
+func newKill(c Common, params any) (Fault, error) {
+	p := params.(*KillParams)
+	sig := strings.TrimPrefix(strings.ToUpper(p.Signal), "SIG")
+	if sig == "" {
+		sig = "KILL"
+	}
+	if !contains(killSignals, sig) {
+		return nil, fmt.Errorf("params.signal: unknown signal %q; valid: %s", p.Signal, strings.Join(killSignals, ", "))
+	}
+	if err := validatePodOrComponent(c.Target); err != nil {
+		return nil, err
+	}
+	return &kill{c: c, signal: sig}, nil
+}
+
+// validatePodOrComponent checks a target that is either a control-plane
+// component or Pods chosen by namespace and selector.
+func validatePodOrComponent(t Target) error {
+	switch {
+	case t.Component != "" && t.Selector != "":
+		return fmt.Errorf("target: set either component or namespace+selector, not both")
+	case t.Component != "":
+		return validComponent(t.Component)
+	case t.Selector != "" && t.Namespace != "":
+		return nil
+	}
+	return fmt.Errorf("target: want component (one of %s) or namespace and selector", strings.Join(Components, ", "))
+}
+
+// Plan returns an empty revert: a signal cannot be taken back; recovering
+// is the system's job.
+func (k *kill) Plan(ctx context.Context, env Env) (Revert, error) {
+	return Revert{Fault: k.c.Name, Type: killSpec.Type}, nil
+}
+
+// Inject sends the signal inside the node(s).
+func (k *kill) Inject(ctx context.Context, env Env) error {
+	if k.c.Target.Component != "" {
+		nodes, err := k.c.Target.Nodes(env.Cluster, "control-plane")
+		if err != nil {
+			return err
+		}
+		for _, n := range nodes {
+			script := killByNameScript(k.signal, k.c.Target.Component)
+			if _, err := n.Exec(ctx, nil, "sh", "-c", script); err != nil {
+				return fmt.Errorf("kill %s: %w", k.c.Target.Component, err)
+			}
+		}
+		return nil
+	}
+	pcs, err := k.c.Target.PodContainers(ctx, env)
+	if err != nil {
+		return err
+	}
+	for _, pc := range pcs {
+		script := killContainerScript(k.signal, pc.ContainerID, k.c.Target.Process)
+		if _, err := pc.Node.Exec(ctx, nil, "sh", "-c", script); err != nil {
+			return fmt.Errorf("kill in pod %s: %w", pc.Pod, err)
+		}
+	}
+	return nil
+}
+
+// killByNameScript kills every process of the node whose name is exactly
+// name, and fails when there is none.
+func killByNameScript(signal, name string) string {
+	return fmt.Sprintf(`pids=$(pgrep -x %q) || { echo "no process named %s"; exit 1; }; kill -s %s $pids && echo $pids`,
+		name, name, signal)
+}
+
+// killContainerScript signals the main process of a container or, when
+// process is set, the processes with that name in the container's PID
+// namespace.
+func killContainerScript(signal, containerID, process string) string {
+	find := fmt.Sprintf(`pid=$(%s); [ -n "$pid" ] || { echo "container %s has no running task"; exit 1; }`,
+		containerPIDScript(containerID), containerID)
+	if process == "" {
+		return find + fmt.Sprintf(` && kill -s %s $pid && echo $pid`, signal)
+	}
+	return find + fmt.Sprintf(` && ns=$(readlink /proc/$pid/ns/pid) && pids="" && `+
+		`for p in /proc/[0-9]*; do [ "$(readlink $p/ns/pid 2>/dev/null)" = "$ns" ] && `+
+		`[ "$(cat $p/comm 2>/dev/null)" = %q ] && pids="$pids ${p#/proc/}"; done; `+
+		`[ -n "$pids" ] || { echo "no process named %s in container %s"; exit 1; }; kill -s %s $pids && echo $pids`,
+		process, process, containerID, signal)
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
