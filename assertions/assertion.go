@@ -92,7 +92,10 @@ type Spec struct {
 // Registry lists every assertion type, in the order `harness list` shows.
 func Registry() []Spec {
 	return []Spec{
-		// leaseHeld, podsCreatable, componentReady, noCrashLoop: one per file.
+		leaseHeldSpec,
+		podsCreatableSpec,
+		componentReadySpec,
+		noCrashLoopSpec,
 	}
 }
 

@@ -1,0 +1,35 @@
+package assertions
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/harness-dev/harness/internal/timeline"
+)
+
+// window is the span an assertion judges: from its moment to the deadline.
+type window struct {
+	from, deadline time.Duration
+}
+
+// windowOf finds c.From in events; ok is false while the moment has not
+// happened yet.
+func windowOf(c Common, events []timeline.Event) (window, bool) {
+	from, ok := timeline.FindMark(events, c.From)
+	return window{from: from, deadline: from + c.Within}, ok
+}
+
+func pending(c Common, format string, args ...any) Verdict {
+	return Verdict{Status: Pending, SLO: c.Within, Message: fmt.Sprintf(format, args...)}
+}
+
+func passed(c Common, measured time.Duration, format string, args ...any) Verdict {
+	return Verdict{Status: Passed, SLO: c.Within, Measured: measured, Measurable: true, Message: fmt.Sprintf(format, args...)}
+}
+
+func failed(c Common, format string, args ...any) Verdict {
+	return Verdict{Status: Failed, SLO: c.Within, Message: fmt.Sprintf(format, args...)}
+}
+
+// secs formats a duration as seconds with one decimal, e.g. "18.3s".
+func secs(d time.Duration) string { return fmt.Sprintf("%.1fs", d.Seconds()) }

@@ -1,0 +1,142 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand"
+	"path/filepath"
+	"time"
+
+	"github.com/harness-dev/harness/clusters/kind"
+	"github.com/harness-dev/harness/internal/result"
+	"github.com/harness-dev/harness/internal/runner"
+	"github.com/harness-dev/harness/reports"
+	"github.com/harness-dev/harness/scenarios"
+)
+
+type runFlags struct {
+	reportDir, nodeImage, cluster, allowContext string
+	keepCluster, verbose                        bool
+	seed                                        int64
+	timeout                                     time.Duration
+}
+
+func parseRunFlags(args []string, stderr io.Writer) (*runFlags, []string, error) {
+	f := &runFlags{}
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.reportDir, "report-dir", "harness-reports", "directory for junit.xml, result.json and timelines")
+	fs.StringVar(&f.nodeImage, "node-image", "", "kind node image (default: the scenario's, else "+kind.DefaultNodeImage+"; `make node-image` builds "+kind.OfflineNodeImage+")")
+	fs.StringVar(&f.cluster, "cluster", "", "run on this existing kind cluster instead of creating one (needs --allow-context kind-NAME)")
+	fs.StringVar(&f.allowContext, "allow-context", "", "the kubeconfig context a run on an existing cluster may touch")
+	fs.BoolVar(&f.keepCluster, "keep-cluster", false, "keep the cluster of a run that did not pass, and print how to reach it")
+	fs.BoolVar(&f.verbose, "v", false, "log details to stderr")
+	fs.Int64Var(&f.seed, "seed", 0, "seed of the run's randomness (default: from the clock; printed and reported)")
+	fs.DurationVar(&f.timeout, "timeout", 10*time.Minute, "how long to observe after the faults before undecided assertions fail")
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, usageErr("run: %v", err)
+	}
+	if fs.NArg() == 0 {
+		return nil, nil, usageErr("run: no scenario file given; usage: harness run [flags] FILE...")
+	}
+	if f.cluster != "" && f.allowContext != "kind-"+f.cluster {
+		return nil, nil, usageErr("run: refusing to inject faults into cluster %q that this run did not create; "+
+			"name its context with --allow-context kind-%s to allow it", f.cluster, f.cluster)
+	}
+	if f.seed == 0 {
+		f.seed = time.Now().UnixNano()
+	}
+	return f, fs.Args(), nil
+}
+
+func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f, files, err := parseRunFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	scs, err := loadAll(files)
+	if err != nil {
+		return err
+	}
+	level := slog.LevelWarn
+	if f.verbose {
+		level = slog.LevelInfo
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	rng := rand.New(rand.NewSource(f.seed))
+	fmt.Fprintf(stdout, "seed %d\n", f.seed)
+	opts := runner.Options{
+		Provider:  kind.New(log, filepath.Join(stateDir(), "kubeconfigs")),
+		NodeImage: f.nodeImage, Cluster: f.cluster, KeepCluster: f.keepCluster,
+		ReportDir: f.reportDir, JournalDir: journalDir(), Rand: rng, Seed: f.seed,
+		Timeout: f.timeout, Progress: stdout, Log: log,
+	}
+	var runs []*result.Run
+	for _, sc := range scs {
+		runs = append(runs, runner.Run(ctx, sc, opts))
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if err := reports.WriteAll(f.reportDir, runs); err != nil {
+		return &ExitError{Code: ExitInfra, Err: fmt.Errorf("write reports: %w", err)}
+	}
+	fmt.Fprintln(stdout)
+	reports.Summary(stdout, runs)
+	fmt.Fprintf(stdout, "reports: %s\n", filepath.Join(f.reportDir, "junit.xml"))
+	return verdict(runs)
+}
+
+// verdict turns the runs into the exit error: infrastructure errors first,
+// then failed SLOs.
+func verdict(runs []*result.Run) error {
+	code := ExitOK
+	for _, r := range runs {
+		if c := r.ExitCode(); c == ExitInfra || (c == ExitFailed && code == ExitOK) {
+			code = c
+		}
+	}
+	switch code {
+	case ExitInfra:
+		return &ExitError{Code: code, Err: errors.New("a run could not be judged (see the error above)")}
+	case ExitFailed:
+		return &ExitError{Code: code, Err: errors.New("an SLO was not met")}
+	}
+	return nil
+}
+
+// loadAll decodes every file before anything runs, so a bad file costs no
+// cluster.
+func loadAll(files []string) ([]*scenarios.Scenario, error) {
+	var out []*scenarios.Scenario
+	var errs []error
+	for _, file := range files {
+		sc, err := scenarios.Load(file)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, sc)
+	}
+	if len(errs) > 0 {
+		return nil, &ExitError{Code: ExitUsage, Err: errors.Join(errs...)}
+	}
+	return out, nil
+}
+
+func validateCmd(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageErr("validate: no scenario file given; usage: harness validate FILE...")
+	}
+	if _, err := loadAll(args); err != nil {
+		return err
+	}
+	for _, f := range args {
+		fmt.Fprintf(stdout, "%s: valid\n", f)
+	}
+	return nil
+}
