@@ -88,27 +88,39 @@ func (k *kill) Inject(ctx context.Context, env Env) error {
 	return nil
 }
 
-// killByNameScript kills every process of the node whose name is exactly
-// name, and fails when there is none.
+// findByNameScript sets $pids to the processes whose executable (or, for
+// interpreters, whose comm) is named name; /proc/PID/comm alone is cut at 15
+// characters. With a non-empty pidns, only processes in that PID namespace.
+func findByNameScript(name, pidns string) string {
+	filter := ""
+	if pidns != "" {
+		filter = fmt.Sprintf(`[ "$(readlink $p/ns/pid 2>/dev/null)" = "%s" ] || continue; `, pidns)
+	}
+	return fmt.Sprintf(`pids=""; for p in /proc/[0-9]*; do %s`+
+		`e=$(readlink $p/exe 2>/dev/null) || continue; `+
+		`if [ "${e##*/}" = %q ] || [ "$(cat $p/comm 2>/dev/null)" = %q ]; then pids="$pids ${p#/proc/}"; fi; done; `,
+		filter, name, name)
+}
+
+// killByNameScript kills every process of the node named name, and fails
+// when there is none.
 func killByNameScript(signal, name string) string {
-	return fmt.Sprintf(`pids=$(pgrep -x %q) || { echo "no process named %s"; exit 1; }; kill -s %s $pids && echo $pids`,
-		name, name, signal)
+	return findByNameScript(name, "") +
+		fmt.Sprintf(`[ -n "$pids" ] || { echo "no process named %s"; exit 1; }; kill -s %s $pids && echo $pids`, name, signal)
 }
 
 // killContainerScript signals the main process of a container or, when
 // process is set, the processes with that name in the container's PID
 // namespace.
 func killContainerScript(signal, containerID, process string) string {
-	find := fmt.Sprintf(`pid=$(%s); [ -n "$pid" ] || { echo "container %s has no running task"; exit 1; }`,
+	find := fmt.Sprintf(`pid=$(%s); [ -n "$pid" ] || { echo "container %s has no running task"; exit 1; }; `,
 		containerPIDScript(containerID), containerID)
 	if process == "" {
-		return find + fmt.Sprintf(` && kill -s %s $pid && echo $pid`, signal)
+		return find + fmt.Sprintf(`kill -s %s $pid && echo $pid`, signal)
 	}
-	return find + fmt.Sprintf(` && ns=$(readlink /proc/$pid/ns/pid) && pids="" && `+
-		`for p in /proc/[0-9]*; do [ "$(readlink $p/ns/pid 2>/dev/null)" = "$ns" ] && `+
-		`[ "$(cat $p/comm 2>/dev/null)" = %q ] && pids="$pids ${p#/proc/}"; done; `+
-		`[ -n "$pids" ] || { echo "no process named %s in container %s"; exit 1; }; kill -s %s $pids && echo $pids`,
-		process, process, containerID, signal)
+	return find + `ns=$(readlink /proc/$pid/ns/pid); ` + findByNameScript(process, "$ns") +
+		fmt.Sprintf(`[ -n "$pids" ] || { echo "no process named %s in container %s"; exit 1; }; kill -s %s $pids && echo $pids`,
+			process, containerID, signal)
 }
 
 func contains(list []string, s string) bool {

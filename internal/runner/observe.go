@@ -52,8 +52,16 @@ func (r *run) steadyState(ctx context.Context) error {
 func (r *run) observe(ctx context.Context, faultsDone <-chan error) error {
 	var faultErr error
 	done := make(chan struct{})
-	go func() { faultErr = <-faultsDone; close(done) }()
-	r.res.Assertions = r.judge(ctx, r.sc.Assertions, done)
+	jctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	go func() {
+		faultErr = <-faultsDone
+		if faultErr != nil {
+			cancel(fmt.Errorf("a fault failed: %w", faultErr))
+		}
+		close(done)
+	}()
+	r.res.Assertions = r.judge(jctx, r.sc.Assertions, done)
 	<-done
 	return faultErr
 }
@@ -78,7 +86,7 @@ func (r *run) judge(ctx context.Context, entries []scenarios.AssertionEntry, don
 		case <-deadline.C:
 			return r.undecided(entries, "the observation timed out")
 		case <-ctx.Done():
-			return r.undecided(entries, "the run was interrupted")
+			return r.undecided(entries, context.Cause(ctx).Error())
 		}
 	}
 }
