@@ -22,6 +22,7 @@ func cleanupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("cleanup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	force := fs.Bool("force", false, "also clean up after runs whose process still seems alive")
+	faultsOnly := fs.Bool("faults-only", false, "revert faults but keep the clusters (and their journals)")
 	if err := fs.Parse(args); err != nil {
 		return usageErr("cleanup: %v", err)
 	}
@@ -38,8 +39,14 @@ func cleanupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			fmt.Fprintf(stdout, "run %s (pid %d) is still running; skipped (use --force)\n", e.RunID, e.PID)
 			continue
 		}
-		if err := cleanupEntry(ctx, provider, e, stdout); err != nil {
+		if err := cleanupEntry(ctx, provider, e, *faultsOnly, stdout); err != nil {
 			errs = append(errs, fmt.Errorf("run %s: %w", e.RunID, err))
+			continue
+		}
+		if *faultsOnly {
+			if err := forgetReverts(files[i]); err != nil {
+				errs = append(errs, err)
+			}
 			continue
 		}
 		if err := os.Remove(files[i]); err != nil {
@@ -54,7 +61,7 @@ func cleanupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
-func cleanupEntry(ctx context.Context, p *kind.Provider, e journal.Entry, stdout io.Writer) error {
+func cleanupEntry(ctx context.Context, p *kind.Provider, e journal.Entry, faultsOnly bool, stdout io.Writer) error {
 	if e.Cluster == "" {
 		return nil
 	}
@@ -74,7 +81,7 @@ func cleanupEntry(ctx context.Context, p *kind.Provider, e journal.Entry, stdout
 		}
 		fmt.Fprintf(stdout, "run %s: reverted %s fault %s\n", e.RunID, rev.Type, rev.Fault)
 	}
-	if e.ClusterCreated {
+	if e.ClusterCreated && !faultsOnly {
 		if err := p.Delete(ctx, e.Cluster); err != nil {
 			errs = append(errs, err)
 		} else {
@@ -90,4 +97,9 @@ func alive(pid int) bool {
 		return false
 	}
 	return syscall.Kill(pid, 0) == nil
+}
+
+// forgetReverts empties the reverts of a journal whose faults were undone.
+func forgetReverts(path string) error {
+	return journal.Rewrite(path, func(e *journal.Entry) { e.Reverts = nil })
 }

@@ -124,3 +124,16 @@ func List(dir string) ([]Entry, []string, error) {
 	sort.SliceStable(entries, func(a, b int) bool { return entries[a].Started.Before(entries[b].Started) })
 	return entries, files, nil
 }
+
+// Rewrite changes the journal file at path in place.
+func Rewrite(path string, change func(*Entry)) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	j := &Journal{path: path}
+	if err := json.Unmarshal(data, &j.entry); err != nil {
+		return fmt.Errorf("journal %s is corrupt: %w", path, err)
+	}
+	return j.Update(change)
+}
