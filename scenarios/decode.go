@@ -83,12 +83,8 @@ func Decode(file string, data []byte) (*Scenario, error) {
 	doc := root.Content[0]
 	checkFields(c, doc, reflect.TypeOf(rawDoc{}), "a scenario")
 	var raw rawDoc
-	if len(c.list) == 0 {
-		if err := doc.Decode(&raw); err != nil {
-			c.list = append(c.list, yamlError(file, err))
-		}
-	}
-	if len(c.list) > 0 {
+	if err := doc.Decode(&raw); err != nil {
+		c.list = append(c.list, yamlError(file, err))
 		return nil, c.list
 	}
 	sc := validate(c, doc, &raw)
@@ -102,7 +98,7 @@ func Decode(file string, data []byte) (*Scenario, error) {
 // checkFields reports every mapping key of n that is not a yaml field of t,
 // recursing into nested structs and slices of structs.
 func checkFields(c *errs, n *yaml.Node, t reflect.Type, where string) {
-	if n == nil || t.Kind() != reflect.Struct || t == reflect.TypeOf(yaml.Node{}) {
+	if n == nil || n.Kind == 0 || t.Kind() != reflect.Struct || t == reflect.TypeOf(yaml.Node{}) {
 		return
 	}
 	if n.Kind != yaml.MappingNode {

@@ -31,12 +31,12 @@ func validate(c *errs, doc *yaml.Node, raw *rawDoc) *Scenario {
 	sc.Setup = validateSetup(c, valueOf(doc, "setup", doc), raw.Setup)
 	sc.Faults = validateFaults(c, valueOf(doc, "faults", doc), raw.Faults)
 	moments := append([]string(nil), fixedMoments...)
-	for _, f := range sc.Faults {
+	for _, f := range raw.Faults {
 		moments = append(moments, f.Name+".start", f.Name+".end")
 	}
 	sc.SteadyState = validateAssertions(c, valueOf(doc, "steadyState", doc), raw.SteadyState, []string{"steady-state"}, "steadyState")
 	sc.Assertions = validateAssertions(c, valueOf(doc, "assertions", doc), raw.Assertions, moments, "assertions")
-	if len(sc.Assertions) == 0 {
+	if len(raw.Assertions) == 0 {
 		c.at(doc, "no assertions: a scenario must assert at least one SLO or invariant")
 	}
 	return sc
@@ -109,8 +109,8 @@ func decodeParams(c *errs, n *yaml.Node, newParams func() any, typ string) (any,
 	}
 	if n.Kind != 0 {
 		if err := n.Decode(p); err != nil {
-			e := yamlError(c.file, err)
-			c.list = append(c.list, e)
+			msg := strings.TrimPrefix(yamlError(c.file, err).Msg, "malformed YAML: ")
+			c.at(n, "params of %s: %s; see `harness list` for the parameters", typ, msg)
 			return nil, false
 		}
 	}
