@@ -30,7 +30,12 @@ type junitSuite struct {
 	Timestamp  string          `xml:"timestamp,attr"`
 	Properties []junitProperty `xml:"properties>property"`
 	Cases      []junitCase     `xml:"testcase"`
-	SystemOut  string          `xml:"system-out,omitempty"`
+	SystemOut  *cdata          `xml:"system-out,omitempty"`
+}
+
+// cdata keeps multi-line text readable in the XML file.
+type cdata struct {
+	Text string `xml:",cdata"`
 }
 
 type junitProperty struct {
@@ -51,7 +56,7 @@ type junitCase struct {
 type junitMessage struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr,omitempty"`
-	Body    string `xml:",chardata"`
+	Body    string `xml:",cdata"`
 }
 
 // WriteJUnit writes one testsuite per run and one testcase per assertion.
@@ -84,7 +89,7 @@ func suite(r *result.Run) junitSuite {
 		Name:      r.Scenario,
 		Time:      seconds(r.Duration.Seconds()),
 		Timestamp: r.Started.UTC().Format("2006-01-02T15:04:05"),
-		SystemOut: TimelineSummary(r),
+		SystemOut: &cdata{TimelineSummary(r)},
 	}
 	s.Properties = []junitProperty{
 		{"seed", fmt.Sprint(r.Seed)}, {"runID", r.RunID}, {"file", r.File},
