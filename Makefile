@@ -5,7 +5,7 @@ BIN := bin/harness
 NODE_IMAGE ?= harness.dev/kind-node:v1.35.4
 REPORT_DIR ?= _output/reports
 
-.PHONY: all build test test-unit test-e2e node-image docker run-lease-loss vet clean
+.PHONY: all build test test-unit node-image docker run-lease-loss bench vet clean
 
 all: build
 
@@ -30,11 +30,15 @@ test-unit:
 
 # Everything: unit tests and the end-to-end tests on real kind clusters.
 test: node-image
-	HARNESS_NODE_IMAGE=$(NODE_IMAGE) $(GO) test -timeout 60m -count=1 ./...
+	HARNESS_NODE_IMAGE=$(NODE_IMAGE) $(GO) test -p 1 -timeout 60m -count=1 ./...
 
 # The main job: a stock scenario end to end.
 run-lease-loss: build node-image
 	$(BIN) run --node-image $(NODE_IMAGE) --report-dir $(REPORT_DIR) scenarios/lease-loss.yaml
+
+# The harness's own overhead on a stock scenario (not part of `make test`).
+bench: build node-image
+	HARNESS_NODE_IMAGE=$(NODE_IMAGE) $(GO) test -run '^$$' -bench Overhead -benchtime 1x -timeout 30m ./test/e2e/
 
 clean:
 	rm -rf bin _output

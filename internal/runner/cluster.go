@@ -36,6 +36,7 @@ func (r *run) cluster(ctx context.Context) error {
 	if v, err := client.Discovery().ServerVersion(); err == nil {
 		r.res.Cluster.KubernetesVersion = v.GitVersion
 	}
+	r.tl.Mark("cluster.ready", c.Name)
 	r.pr.step("cluster %s ready (%d nodes, %s) in %s", c.Name, len(c.Nodes), r.res.Cluster.KubernetesVersion,
 		time.Since(start).Round(100*time.Millisecond))
 	return nil

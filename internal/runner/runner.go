@@ -48,15 +48,15 @@ type Options struct {
 }
 
 type run struct {
-	o    Options
-	sc   *scenarios.Scenario
-	res  *result.Run
-	tl   *timeline.Recorder
-	pr   *progress
-	jr   *journal.Journal
-	env  faults.Env
-	rec  *recorder.Recorder
-	mu   sync.Mutex
+	o       Options
+	sc      *scenarios.Scenario
+	res     *result.Run
+	tl      *timeline.Recorder
+	pr      *progress
+	jr      *journal.Journal
+	env     faults.Env
+	rec     *recorder.Recorder
+	mu      sync.Mutex
 	reverts []faults.Revert // active faults, oldest first
 	created bool
 }

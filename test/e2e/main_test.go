@@ -27,7 +27,7 @@ var (
 )
 
 // harnessBinary builds cmd/harness once per test binary.
-func harnessBinary(t *testing.T) string {
+func harnessBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "harness-e2e-bin")
@@ -50,13 +50,13 @@ func harnessBinary(t *testing.T) string {
 
 // harness is one invocation of the binary with its own state directory.
 type harness struct {
-	t        *testing.T
+	t        testing.TB
 	stateDir string
 	reports  string
 	image    string
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	testenv.RequireDocker(t)
 	return &harness{t: t, stateDir: t.TempDir(), reports: t.TempDir(), image: testenv.NodeImage(t)}
 }
@@ -82,7 +82,7 @@ func (h *harness) run(scenario string, extra ...string) (string, int) {
 	return out.String(), exitCode(h.t, err)
 }
 
-func exitCode(t *testing.T, err error) int {
+func exitCode(t testing.TB, err error) int {
 	if err == nil {
 		return 0
 	}
