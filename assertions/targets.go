@@ -2,11 +2,14 @@ package assertions
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/labels"
 
+	"github.com/harness-dev/harness/clusters"
 	"github.com/harness-dev/harness/internal/timeline"
 )
 
@@ -17,8 +20,6 @@ type PodTarget struct {
 	Namespace string `yaml:"namespace" doc:"namespace of the Pods (with selector)"`
 	Selector  string `yaml:"selector" doc:"label selector of the Pods (with namespace)"`
 }
-
-var components = []string{"kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"}
 
 type podMatcher struct {
 	namespace string
@@ -31,13 +32,11 @@ func (t PodTarget) matcher() (podMatcher, error) {
 	case t.Component != "" && t.Selector != "":
 		return podMatcher{}, fmt.Errorf("params: set either component or namespace+selector, not both")
 	case t.Component != "":
-		for _, c := range components {
-			if c == t.Component {
-				return podMatcher{namespace: "kube-system", selector: labels.SelectorFromSet(labels.Set{"component": c}),
-					describe: "component " + c}, nil
-			}
+		if slices.Contains(clusters.Components, t.Component) {
+			return podMatcher{namespace: "kube-system", selector: labels.SelectorFromSet(labels.Set{"component": t.Component}),
+				describe: "component " + t.Component}, nil
 		}
-		return podMatcher{}, fmt.Errorf("params.component: unknown component %q; valid: kube-apiserver, kube-controller-manager, kube-scheduler, etcd", t.Component)
+		return podMatcher{}, fmt.Errorf("params.component: unknown component %q; valid: %s", t.Component, strings.Join(clusters.Components, ", "))
 	case t.Selector != "" && t.Namespace != "":
 		sel, err := labels.Parse(t.Selector)
 		if err != nil {

@@ -8,6 +8,10 @@ import (
 	"time"
 )
 
+// Components are the control-plane static pods of a kubeadm cluster; each
+// runs in kube-system with the label component=NAME.
+var Components = []string{"kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"}
+
 // Node is a node of a cluster that commands can run in.
 type Node interface {
 	Name() string

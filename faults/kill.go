@@ -3,7 +3,10 @@ package faults
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/harness-dev/harness/clusters"
 )
 
 // KillParams are the parameters of the kill fault.
@@ -31,7 +34,7 @@ func newKill(c Common, params any) (Fault, error) {
 	if sig == "" {
 		sig = "KILL"
 	}
-	if !contains(killSignals, sig) {
+	if !slices.Contains(killSignals, sig) {
 		return nil, fmt.Errorf("params.signal: unknown signal %q; valid: %s", p.Signal, strings.Join(killSignals, ", "))
 	}
 	if err := validatePodOrComponent(c.Target); err != nil {
@@ -51,7 +54,7 @@ func validatePodOrComponent(t Target) error {
 	case t.Selector != "" && t.Namespace != "":
 		return nil
 	}
-	return fmt.Errorf("target: want component (one of %s) or namespace and selector", strings.Join(Components, ", "))
+	return fmt.Errorf("target: want component (one of %s) or namespace and selector", strings.Join(clusters.Components, ", "))
 }
 
 // Plan returns an empty revert: a signal cannot be taken back; recovering
@@ -121,13 +124,4 @@ func killContainerScript(signal, containerID, process string) string {
 	return find + `ns=$(readlink /proc/$pid/ns/pid); ` + findByNameScript(process, "$ns") +
 		fmt.Sprintf(`[ -n "$pids" ] || { echo "no process named %s in container %s"; exit 1; }; kill -s %s $pids && echo $pids`,
 			process, containerID, signal)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -3,6 +3,7 @@ package faults
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -12,16 +13,11 @@ import (
 	"github.com/harness-dev/harness/clusters"
 )
 
-// Components are the control-plane static pods a fault can target.
-var Components = []string{"kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"}
-
 func validComponent(c string) error {
-	for _, v := range Components {
-		if c == v {
-			return nil
-		}
+	if slices.Contains(clusters.Components, c) {
+		return nil
 	}
-	return fmt.Errorf("target.component: unknown component %q; valid: %s", c, strings.Join(Components, ", "))
+	return fmt.Errorf("target.component: unknown component %q; valid: %s", c, strings.Join(clusters.Components, ", "))
 }
 
 // Nodes resolves t.Node to the cluster's nodes: a node name, a role

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -59,7 +60,7 @@ func validateAssertions(c *errs, list *yaml.Node, raws []rawAssertion, moments [
 		n := item(list, i)
 		e := AssertionEntry{Name: raw.Name, Type: raw.Type, From: raw.From, Line: n.Line}
 		checkName(c, n, raw.Name, seen, "assertion")
-		if !contains(moments, raw.From) {
+		if !slices.Contains(moments, raw.From) {
 			c.at(valueOf(n, "from", n), "from %q is not a moment of this scenario; valid in %s: %s", raw.From, section, strings.Join(moments, ", "))
 		}
 		e.Within = duration(c, valueOf(n, "within", n), raw.Within, "within")

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,7 +47,7 @@ func validateCluster(c *errs, n *yaml.Node, cl *Cluster) {
 	if cl.Provider == "" {
 		cl.Provider = "kind"
 	}
-	if !contains(Providers, cl.Provider) {
+	if !slices.Contains(Providers, cl.Provider) {
 		c.at(valueOf(n, "provider", n), "unknown cluster provider %q; valid providers: %s", cl.Provider, strings.Join(Providers, ", "))
 	}
 	if cl.Workers < 0 || cl.Workers > 5 {
@@ -70,7 +71,7 @@ func validateSetup(c *errs, n *yaml.Node, raw rawSetup) Setup {
 	kinds := []string{"Deployment", "DaemonSet", "Pod"}
 	for i, w := range raw.WaitFor {
 		wn := item(valueOf(n, "waitFor", n), i)
-		if !contains(kinds, w.Kind) {
+		if !slices.Contains(kinds, w.Kind) {
 			c.at(valueOf(wn, "kind", wn), "waitFor kind %q not supported; valid kinds: %s", w.Kind, strings.Join(kinds, ", "))
 		}
 		if w.Name == "" {
@@ -135,15 +136,6 @@ func item(n *yaml.Node, i int) *yaml.Node {
 		return n.Content[i]
 	}
 	return n
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func quoteAll(list []string) string {

@@ -9,9 +9,18 @@ repo=$(cd "$here/../.." && pwd)
 source "$here/versions.env"
 image=${1:-harness.dev/kind-node:$KUBERNETES_VERSION}
 cache=${HARNESS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/harness}/node-image
-kind_dir=$(cd "$repo" && go mod download -json "sigs.k8s.io/kind@$KIND_VERSION" | jq -r .Dir)
-mkdir -p "$cache"
 start=$SECONDS
+# Host tools the build uses, installed from Debian's packages when missing.
+missing=()
+for tool in jq:jq debootstrap:debootstrap objdump:binutils docker:docker.io; do
+  command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> installing ${missing[*]} from Debian packages"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+mkdir -p "$cache"
+kind_dir=$(cd "$repo" && go mod download -json "sigs.k8s.io/kind@$KIND_VERSION" | jq -r .Dir)
 step() { echo "==> [$(( SECONDS - start ))s] $*"; }
 
 inputs=$( (cd "$here" && find . -type f ! -name '*.md' | LC_ALL=C sort | xargs sha256sum; \
