@@ -6,6 +6,7 @@ package assertions
 import (
 	"time"
 
+	"github.com/harness-dev/harness/internal/registry"
 	"github.com/harness-dev/harness/internal/timeline"
 )
 
@@ -99,21 +100,11 @@ func Registry() []Spec {
 	}
 }
 
-// Lookup returns the spec of an assertion type.
-func Lookup(typ string) (Spec, bool) {
-	for _, s := range Registry() {
-		if s.Type == typ {
-			return s, true
-		}
-	}
-	return Spec{}, false
-}
+// TypeName names the spec in the registry.
+func (s Spec) TypeName() string { return s.Type }
+
+// Lookup returns the spec of a assertion type.
+func Lookup(typ string) (Spec, bool) { return registry.Lookup(Registry(), typ) }
 
 // Types returns the names of all assertion types, for error messages.
-func Types() []string {
-	var out []string
-	for _, s := range Registry() {
-		out = append(out, s.Type)
-	}
-	return out
-}
+func Types() []string { return registry.Names(Registry()) }

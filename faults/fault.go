@@ -17,6 +17,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/harness-dev/harness/clusters"
+	"github.com/harness-dev/harness/internal/registry"
 )
 
 // Target says what a fault hits. Which fields apply depends on the fault.
@@ -99,21 +100,11 @@ func Registry() []Spec {
 	}
 }
 
+// TypeName names the spec in the registry.
+func (s Spec) TypeName() string { return s.Type }
+
 // Lookup returns the spec of a fault type.
-func Lookup(typ string) (Spec, bool) {
-	for _, s := range Registry() {
-		if s.Type == typ {
-			return s, true
-		}
-	}
-	return Spec{}, false
-}
+func Lookup(typ string) (Spec, bool) { return registry.Lookup(Registry(), typ) }
 
 // Types returns the names of all fault types, for error messages.
-func Types() []string {
-	var out []string
-	for _, s := range Registry() {
-		out = append(out, s.Type)
-	}
-	return out
-}
+func Types() []string { return registry.Names(Registry()) }
