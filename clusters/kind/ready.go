@@ -19,14 +19,19 @@ func waitReady(ctx context.Context, client kubernetes.Interface, nodes int, time
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var notReady []string
+	var lastErr error
 	err := wait.PollUntilContextCancel(ctx, time.Second, true, func(ctx context.Context) (bool, error) {
-		var err error
-		notReady, err = listNotReady(ctx, client, nodes)
-		return err == nil && len(notReady) == 0, nil
+		list, err := listNotReady(ctx, client, nodes)
+		if err != nil {
+			lastErr = err
+			return false, nil
+		}
+		notReady = list
+		return len(notReady) == 0, nil
 	})
 	if err != nil {
 		if len(notReady) == 0 {
-			notReady = []string{"the apiserver did not answer"}
+			notReady = []string{fmt.Sprintf("the apiserver did not answer (%v)", lastErr)}
 		}
 		return fmt.Errorf("cluster not ready within %s: not Ready: %s", timeout, strings.Join(notReady, ", "))
 	}
