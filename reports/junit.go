@@ -6,36 +6,47 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/harness-dev/harness/assertions"
 	"github.com/harness-dev/harness/internal/result"
 )
 
+// maxFailureLines bounds the timeline summary in a failure's body; the
+// suite's system-out has the longer one (maxSummaryLines).
+const maxFailureLines = 40
+
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
 	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
 	Time     string       `xml:"time,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
 
 type junitSuite struct {
-	Name       string          `xml:"name,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Errors     int             `xml:"errors,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Time       string          `xml:"time,attr"`
-	Timestamp  string          `xml:"timestamp,attr"`
-	Properties []junitProperty `xml:"properties>property"`
-	Cases      []junitCase     `xml:"testcase"`
-	SystemOut  *cdata          `xml:"system-out,omitempty"`
+	Name       string           `xml:"name,attr"`
+	Tests      int              `xml:"tests,attr"`
+	Failures   int              `xml:"failures,attr"`
+	Errors     int              `xml:"errors,attr"`
+	Skipped    int              `xml:"skipped,attr"`
+	Time       string           `xml:"time,attr"`
+	Timestamp  string           `xml:"timestamp,attr"`
+	Properties *junitProperties `xml:"properties"`
+	Cases      []junitCase      `xml:"testcase"`
+	SystemOut  *cdata           `xml:"system-out"`
 }
 
-// cdata keeps multi-line text readable in the XML file.
-type cdata struct {
-	Text string `xml:",cdata"`
+// junitProperties is a pointer field so that no empty <properties/> is
+// written.
+type junitProperties struct {
+	List []junitProperty `xml:"property"`
 }
 
 type junitProperty struct {
@@ -43,14 +54,19 @@ type junitProperty struct {
 	Value string `xml:"value,attr"`
 }
 
+// cdata keeps multi-line text readable in the XML file.
+type cdata struct {
+	Text string `xml:",cdata"`
+}
+
 type junitCase struct {
-	Name       string          `xml:"name,attr"`
-	Classname  string          `xml:"classname,attr"`
-	Time       string          `xml:"time,attr"`
-	Properties []junitProperty `xml:"properties>property,omitempty"`
-	Failure    *junitMessage   `xml:"failure,omitempty"`
-	Error      *junitMessage   `xml:"error,omitempty"`
-	Skipped    *junitMessage   `xml:"skipped,omitempty"`
+	Name       string           `xml:"name,attr"`
+	Classname  string           `xml:"classname,attr"`
+	Time       string           `xml:"time,attr"`
+	Properties *junitProperties `xml:"properties"`
+	Failure    *junitMessage    `xml:"failure"`
+	Error      *junitMessage    `xml:"error"`
+	Skipped    *junitMessage    `xml:"skipped"`
 }
 
 type junitMessage struct {
@@ -59,19 +75,22 @@ type junitMessage struct {
 	Body    string `xml:",cdata"`
 }
 
-// WriteJUnit writes one testsuite per run and one testcase per assertion.
+// WriteJUnit writes runs as JUnit XML: one testsuite per run, one testcase
+// per assertion, and one more testcase, named after the phase, with an
+// <error> when the run could not be judged.
 func WriteJUnit(w io.Writer, runs []*result.Run) error {
-	out := junitSuites{}
-	var total float64
+	out := junitSuites{Name: "harness"}
+	var total time.Duration
 	for _, r := range runs {
 		s := suite(r)
 		out.Suites = append(out.Suites, s)
 		out.Tests += s.Tests
 		out.Failures += s.Failures
 		out.Errors += s.Errors
-		total += result.Seconds(r.Duration)
+		out.Skipped += s.Skipped
+		total += r.Duration
 	}
-	out.Time = fmt.Sprintf("%.3f", total)
+	out.Time = secs(total)
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
@@ -86,70 +105,139 @@ func WriteJUnit(w io.Writer, runs []*result.Run) error {
 
 func suite(r *result.Run) junitSuite {
 	s := junitSuite{
-		Name:      r.Scenario,
-		Time:      seconds(r.Duration.Seconds()),
-		Timestamp: r.Started.UTC().Format("2006-01-02T15:04:05"),
-		SystemOut: &cdata{TimelineSummary(r)},
+		Name:       r.Scenario,
+		Time:       secs(r.Duration),
+		Timestamp:  r.Started.UTC().Format("2006-01-02T15:04:05"),
+		Properties: suiteProperties(r),
+		Cases:      testcases(r),
+		SystemOut:  &cdata{xmlText(TimelineSummary(r, maxSummaryLines))},
 	}
-	s.Properties = []junitProperty{
-		{"seed", fmt.Sprint(r.Seed)}, {"runID", r.RunID}, {"file", r.File},
-		{"cluster", r.Cluster.Name}, {"nodeImage", r.Cluster.NodeImage},
-		{"kubernetesVersion", r.Cluster.KubernetesVersion},
-	}
-	for _, f := range r.Faults {
-		s.Properties = append(s.Properties, junitProperty{"fault." + f.Name, faultLine(f)})
-	}
-	class := "harness." + r.Scenario
-	if r.Error != nil {
-		s.Errors++
-		s.Cases = append(s.Cases, junitCase{Name: r.Error.Phase, Classname: class, Time: "0",
-			Error: &junitMessage{Message: r.Error.Message, Type: "RunError", Body: r.Error.Message}})
-	}
-	for _, a := range r.Assertions {
-		s.Cases = append(s.Cases, testcase(class, a, r))
-	}
-	if r.Error != nil && len(r.Assertions) == 0 {
-		for _, a := range r.SteadyState {
-			s.Cases = append(s.Cases, testcase(class, a, r))
-		}
-	}
+	s.Tests = len(s.Cases)
 	for _, c := range s.Cases {
 		switch {
+		case c.Error != nil:
+			s.Errors++
 		case c.Failure != nil:
 			s.Failures++
 		case c.Skipped != nil:
 			s.Skipped++
 		}
 	}
-	s.Tests = len(s.Cases)
 	return s
 }
 
-func testcase(class string, a result.Assertion, r *result.Run) junitCase {
-	c := junitCase{Name: fmt.Sprintf("%s (%s)", a.Name, a.Type), Classname: class, Time: "0"}
-	c.Properties = []junitProperty{{"from", a.From}, {"slo", seconds(a.SLO.Seconds())}}
+func suiteProperties(r *result.Run) *junitProperties {
+	p := props("seed", strconv.FormatInt(r.Seed, 10), "runID", r.RunID, "file", r.File,
+		"cluster", r.Cluster.Name, "provider", r.Cluster.Provider, "nodeImage", r.Cluster.NodeImage,
+		"kubernetesVersion", r.Cluster.KubernetesVersion)
+	for _, f := range r.Faults {
+		p.List = append(p.List, junitProperty{"fault", f.Name + "=" + faultLine(f)})
+	}
+	return p
+}
+
+func testcases(r *result.Run) []junitCase {
+	class := "harness." + r.Scenario
+	var out []junitCase
+	if r.Error != nil {
+		out = append(out, errorCase(class, r))
+	}
+	for _, a := range r.Assertions {
+		out = append(out, assertionCase(class, a, r))
+	}
+	return out
+}
+
+// errorCase is the testcase of a run that could not be judged; its body
+// has the steady-state verdicts, when there are any, and the timeline.
+func errorCase(class string, r *result.Run) junitCase {
+	var body strings.Builder
+	body.WriteString(r.Error.Message + "\n")
+	if len(r.SteadyState) > 0 {
+		body.WriteString("\nsteady state:\n")
+		for _, a := range r.SteadyState {
+			fmt.Fprintf(&body, "  %s (%s): %s: %s\n", a.Name, a.Type, a.Status, a.Message)
+		}
+	}
+	body.WriteString("\n" + TimelineSummary(r, maxFailureLines))
+	return junitCase{Name: r.Error.Phase, Classname: class, Time: secs(0),
+		Error: &junitMessage{Message: r.Error.Message, Type: "RunError", Body: xmlText(body.String())}}
+}
+
+// assertionCase is the testcase of one assertion. A failure's message names
+// the SLO and the measured time, which are also properties of the testcase.
+func assertionCase(class string, a result.Assertion, r *result.Run) junitCase {
+	c := junitCase{Name: fmt.Sprintf("%s (%s)", a.Name, a.Type), Classname: class, Time: secs(0),
+		Properties: props("from", a.From, "slo", secs(a.SLO))}
 	if a.Measurable {
-		c.Time = seconds(a.Measured.Seconds())
-		c.Properties = append(c.Properties, junitProperty{"measured", c.Time})
+		c.Time = secs(a.Measured)
+		c.Properties.List = append(c.Properties.List, junitProperty{"measured", c.Time})
 	}
-	switch a.Status {
-	case assertions.Failed:
-		c.Failure = &junitMessage{Message: a.Message, Type: "SLO", Body: a.Message + "\n\n" + TimelineSummary(r)}
-	case assertions.Pending:
-		c.Skipped = &junitMessage{Message: "not evaluated: " + a.Message}
-	}
-	if r.Error != nil && a.Status != assertions.Passed && a.Status != assertions.Failed {
+	switch {
+	case a.Status == assertions.Passed:
+	case a.Status == assertions.Failed:
+		c.Failure = failure("SLO", a.Message+" "+sloNote(a), r)
+	case r.Error != nil:
 		c.Skipped = &junitMessage{Message: "not evaluated: run error in phase " + r.Error.Phase}
+	default: // still pending when a judged run ended: a failure
+		c.Failure = failure("Undecided", "not decided at the end of the run: "+a.Message+" "+sloNote(a), r)
 	}
 	return c
 }
 
+func failure(typ, msg string, r *result.Run) *junitMessage {
+	return &junitMessage{Message: msg, Type: typ, Body: xmlText(msg + "\n\n" + TimelineSummary(r, maxFailureLines))}
+}
+
+// sloNote is "[SLO 60s, measured 18.3s]" (or "measured: n/a").
+func sloNote(a result.Assertion) string {
+	measured := "measured: n/a"
+	if a.Measurable {
+		measured = "measured " + human(a.Measured)
+	}
+	return fmt.Sprintf("[SLO %s, %s]", human(a.SLO), measured)
+}
+
+// faultLine is "type target [start..end]", and why it failed if it did.
 func faultLine(f result.Fault) string {
-	s := fmt.Sprintf("%s %s [%.1fs..%.1fs]", f.Type, f.Target, f.Start.Seconds(), f.End.Seconds())
+	s := fmt.Sprintf("%s %s [%ss..%ss]", f.Type, f.Target, secs(f.Start), secs(f.End))
 	if f.Error != "" {
 		s += " error: " + f.Error
+	} else if !f.Injected {
+		s += " (not injected)"
 	}
 	return s
 }
 
-func seconds(s float64) string { return fmt.Sprintf("%.3f", s) }
+// props builds properties from name, value pairs.
+func props(kv ...string) *junitProperties {
+	p := &junitProperties{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		p.List = append(p.List, junitProperty{kv[i], kv[i+1]})
+	}
+	return p
+}
+
+// ansi matches terminal colour and cursor sequences, as in kind's output.
+var ansi = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]`)
+
+// xmlText makes s fit for CDATA, which encoding/xml writes unchecked: it
+// drops terminal escape sequences and replaces characters XML 1.0 does not
+// allow (attributes and character data are escaped by encoding/xml).
+func xmlText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r <= 0xD7FF ||
+			r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF {
+			return r
+		}
+		return '\uFFFD'
+	}, ansi.ReplaceAllString(s, ""))
+}
+
+// secs formats d in seconds with 3 decimals, as JUnit's time attributes.
+func secs(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
+
+// human formats d in seconds without trailing zeros: 60s, 18.3s.
+func human(d time.Duration) string {
+	return strconv.FormatFloat(result.Seconds(d).Float(), 'f', -1, 64) + "s"
+}

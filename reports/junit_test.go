@@ -3,54 +3,12 @@ package reports
 import (
 	"bytes"
 	"encoding/xml"
-	"flag"
-	"os"
-	"path/filepath"
+	"strings"
 	"testing"
-	"time"
 
 	"github.com/harness-dev/harness/assertions"
 	"github.com/harness-dev/harness/internal/result"
-	"github.com/harness-dev/harness/internal/timeline"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
-
-var started = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-
-func run(name string) *result.Run {
-	return &result.Run{
-		Scenario: name, File: "scenarios/" + name + ".yaml", Seed: 42, RunID: name + "-abc123", Started: started,
-		Duration: 95 * time.Second,
-		Cluster:  result.Cluster{Name: "harness-" + name, Provider: "kind", NodeImage: "harness.dev/kind-node:v1.35.4", KubernetesVersion: "v1.35.4", Created: true},
-		Faults:   []result.Fault{{Name: "partition-apiserver", Type: "partition", Target: "node control-plane", Start: 36800 * time.Millisecond, End: 67200 * time.Millisecond, Injected: true}},
-		Timeline: []timeline.Event{
-			{At: 0, Type: timeline.MarkReached, Mark: "run.start"},
-			{At: 36800 * time.Millisecond, Type: timeline.MarkReached, Mark: "partition-apiserver.start", Note: "partition"},
-			{At: 39300 * time.Millisecond, Type: timeline.OutageStarted, Note: "context deadline exceeded"},
-			{At: 67200 * time.Millisecond, Type: timeline.MarkReached, Mark: "partition-apiserver.end"},
-			{At: 84 * time.Second, Type: timeline.LeaseObserved, Lease: &timeline.Lease{Namespace: "kube-system", Name: "kube-controller-manager", Holder: "cp_2"}},
-		},
-	}
-}
-
-func verdict(name string, status assertions.Status, measured time.Duration, msg string) result.Assertion {
-	return result.Assertion{Name: name, Type: "leaseHeld", From: "partition-apiserver.end", Verdict: assertions.Verdict{
-		Status: status, SLO: 60 * time.Second, Measured: measured, Measurable: measured > 0, Message: msg}}
-}
-
-func fixtures() map[string]*result.Run {
-	pass := run("lease-loss")
-	pass.Assertions = []result.Assertion{verdict("kcm-lease-held", assertions.Passed, 16800*time.Millisecond,
-		`lease kube-system/kube-controller-manager renewed by "cp_2" 16.8s after partition-apiserver.end (SLO 1m0s)`)}
-	fail := run("lease-loss-strict")
-	fail.Assertions = []result.Assertion{verdict("kcm-lease-held", assertions.Failed, 0,
-		"lease kube-system/kube-controller-manager not held within 1m0s after partition-apiserver.end (last renewed 74.2s before the end of the window)")}
-	errored := run("steady-broken")
-	errored.Faults = nil
-	errored.Error = &result.RunError{Phase: "steady-state", Message: "steady state does not hold before any fault: kcm-leads: lease not held"}
-	return map[string]*result.Run{"passing": pass, "failing": fail, "erroring": errored}
-}
 
 func TestJUnitGolden(t *testing.T) {
 	t.Parallel()
@@ -61,53 +19,209 @@ func TestJUnitGolden(t *testing.T) {
 			if err := WriteJUnit(&buf, []*result.Run{r}); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", name+".junit.golden")
-			if *update {
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./reports -update)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Fatalf("JUnit differs from %s:\n%s", golden, buf.String())
-			}
+			golden(t, name+".junit.golden", buf.Bytes())
 		})
 	}
 }
 
-func TestJUnitCounts(t *testing.T) {
+// parsed is JUnit as a CI system reads it, independent of the writer's
+// types.
+type parsed struct {
+	Tests    int `xml:"tests,attr"`
+	Failures int `xml:"failures,attr"`
+	Errors   int `xml:"errors,attr"`
+	Skipped  int `xml:"skipped,attr"`
+	Suites   []struct {
+		Name     string       `xml:"name,attr"`
+		Tests    int          `xml:"tests,attr"`
+		Failures int          `xml:"failures,attr"`
+		Errors   int          `xml:"errors,attr"`
+		Skipped  int          `xml:"skipped,attr"`
+		Cases    []parsedCase `xml:"testcase"`
+	} `xml:"testsuite"`
+}
+
+type parsedCase struct {
+	Name    string   `xml:"name,attr"`
+	Failure *message `xml:"failure"`
+	Error   *message `xml:"error"`
+	Skipped *message `xml:"skipped"`
+}
+
+// Body is the text of the case's error or failure.
+func (c parsedCase) Body() string {
+	switch {
+	case c.Error != nil:
+		return c.Error.Body
+	case c.Failure != nil:
+		return c.Failure.Body
+	}
+	return ""
+}
+
+type message struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Body    string `xml:",chardata"`
+}
+
+func TestJUnitParsesWithCounts(t *testing.T) {
 	t.Parallel()
 	f := fixtures()
-	var buf bytes.Buffer
-	if err := WriteJUnit(&buf, []*result.Run{f["passing"], f["failing"], f["erroring"]}); err != nil {
-		t.Fatal(err)
-	}
-	var got junitSuites
-	if err := xml.Unmarshal(buf.Bytes(), &got); err != nil {
-		t.Fatalf("JUnit does not parse: %v", err)
-	}
-	if got.Tests != 3 || got.Failures != 1 || got.Errors != 1 || len(got.Suites) != 3 {
-		t.Fatalf("tests=%d failures=%d errors=%d suites=%d; want 3 1 1 3", got.Tests, got.Failures, got.Errors, len(got.Suites))
-	}
-	failCase := got.Suites[1].Cases[0]
-	if failCase.Failure == nil || failCase.Failure.Type != "SLO" || !bytes.Contains([]byte(failCase.Failure.Message), []byte("not held within 1m0s")) {
-		t.Fatalf("failing testcase: %+v", failCase)
+	pending := run("pending")
+	pending.Assertions = []result.Assertion{leasePassed, leasePending}
+	noAssertions := run("cluster-broken")
+	noAssertions.Error = &result.RunError{Phase: "cluster", Message: "kind create cluster: exit status 1"}
+	for _, tc := range []struct {
+		name                             string
+		runs                             []*result.Run
+		tests, failures, errors, skipped int
+	}{
+		{"none", nil, 0, 0, 0, 0},
+		{"passing", []*result.Run{f["passing"]}, 2, 0, 0, 0},
+		{"failing", []*result.Run{f["failing"]}, 2, 1, 0, 0},
+		{"erroring", []*result.Run{f["erroring"]}, 3, 0, 1, 2},
+		{"pending at the end fails", []*result.Run{pending}, 2, 1, 0, 0},
+		{"error before any assertion", []*result.Run{noAssertions}, 1, 0, 1, 0},
+		{"all", []*result.Run{f["passing"], f["failing"], f["erroring"]}, 7, 1, 1, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var buf bytes.Buffer
+			if err := WriteJUnit(&buf, tc.runs); err != nil {
+				t.Fatal(err)
+			}
+			var got parsed
+			if err := xml.Unmarshal(buf.Bytes(), &got); err != nil {
+				t.Fatalf("JUnit does not parse: %v\n%s", err, buf.String())
+			}
+			if got.Tests != tc.tests || got.Failures != tc.failures || got.Errors != tc.errors || got.Skipped != tc.skipped {
+				t.Fatalf("tests=%d failures=%d errors=%d skipped=%d; want %d %d %d %d", got.Tests, got.Failures,
+					got.Errors, got.Skipped, tc.tests, tc.failures, tc.errors, tc.skipped)
+			}
+			if len(got.Suites) != len(tc.runs) {
+				t.Fatalf("%d testsuites, want %d", len(got.Suites), len(tc.runs))
+			}
+			checkSuiteCounts(t, got)
+		})
 	}
 }
 
-func TestResultJSONUsesSeconds(t *testing.T) {
-	t.Parallel()
-	var buf bytes.Buffer
-	if err := WriteJSON(&buf, fixtures()["passing"]); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{`"apiVersion": "harness.dev/result/v1alpha1"`, `"measuredSeconds": 16.8`, `"sloSeconds": 60`,
-		`"startSeconds": 36.8`, `"passed": true`, `"durationSeconds": 95`} {
-		if !bytes.Contains(buf.Bytes(), []byte(want)) {
-			t.Errorf("result.json lacks %s:\n%s", want, buf.String())
+// checkSuiteCounts checks each suite's attributes against its testcases.
+func checkSuiteCounts(t *testing.T, got parsed) {
+	t.Helper()
+	for _, s := range got.Suites {
+		var failures, errors, skipped int
+		for _, c := range s.Cases {
+			failures += btoi(c.Failure != nil)
+			errors += btoi(c.Error != nil)
+			skipped += btoi(c.Skipped != nil)
 		}
+		if s.Tests != len(s.Cases) || s.Failures != failures || s.Errors != errors || s.Skipped != skipped {
+			t.Errorf("suite %s: attributes %d/%d/%d/%d, testcases %d/%d/%d/%d", s.Name,
+				s.Tests, s.Failures, s.Errors, s.Skipped, len(s.Cases), failures, errors, skipped)
+		}
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func TestJUnitMessages(t *testing.T) {
+	t.Parallel()
+	f := fixtures()
+	for _, tc := range []struct {
+		name    string
+		run     *result.Run
+		pick    func(p parsed) *message
+		typ     string
+		message []string
+		body    []string
+	}{
+		{"failure names lease, SLO and measured", f["failing"], func(p parsed) *message { return p.Suites[0].Cases[0].Failure },
+			"SLO", []string{"lease " + kcmLease + " not held within 1m0s", "[SLO 60s, measured: n/a]"},
+			[]string{"fault windows:", "apiserver unreachable", `held by "cp_2"`}},
+		{"run error", f["erroring"], func(p parsed) *message { return p.Suites[0].Cases[0].Error },
+			"RunError", []string{"steady state does not hold"}, []string{"steady state:\n  kcm-leads (leaseHeld): failed:"}},
+		{"not evaluated", f["erroring"], func(p parsed) *message { return p.Suites[0].Cases[1].Skipped },
+			"", []string{"not evaluated: run error in phase steady-state"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var buf bytes.Buffer
+			if err := WriteJUnit(&buf, []*result.Run{tc.run}); err != nil {
+				t.Fatal(err)
+			}
+			var p parsed
+			if err := xml.Unmarshal(buf.Bytes(), &p); err != nil {
+				t.Fatal(err)
+			}
+			m := tc.pick(p)
+			if m == nil || m.Type != tc.typ {
+				t.Fatalf("got %+v, want type %q", m, tc.typ)
+			}
+			contains(t, "message", m.Message, tc.message)
+			contains(t, "body", m.Body, tc.body)
+		})
+	}
+}
+
+func contains(t *testing.T, what, got string, want []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("%s lacks %q:\n%s", what, w, got)
+		}
+	}
+}
+
+func TestSloNote(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		a    result.Assertion
+		want string
+	}{
+		{leasePassed, "[SLO 60s, measured 16.8s]"},
+		{leaseFailed, "[SLO 60s, measured: n/a]"},
+		{verdict("x", "t", assertions.Passed, 1500*ms, 1234*ms, ""), "[SLO 1.5s, measured 1.234s]"},
+	} {
+		if got := sloNote(tc.a); got != tc.want {
+			t.Errorf("sloNote(%s) = %q, want %q", tc.a.Message, got, tc.want)
+		}
+	}
+}
+
+// TestJUnitHostileText: kind and kubectl output in messages (colours,
+// control characters, "]]>", invalid UTF-8) still makes XML that parses.
+func TestJUnitHostileText(t *testing.T) {
+	t.Parallel()
+	for name, msg := range map[string]string{
+		"ansi":         "\x1b[31mERROR:\x1b[0m failed to create cluster",
+		"control":      "exit status 1\x00\x07\x1b",
+		"cdata end":    "a]]>b <c> & \"d\"",
+		"invalid utf8": "bad \xff\xfe bytes",
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			r := run("hostile")
+			r.Error = &result.RunError{Phase: "cluster", Message: msg}
+			r.Assertions = []result.Assertion{verdict("a", "leaseHeld", assertions.Failed, sec, 0, msg)}
+			r.Timeline[0].Note = msg
+			var buf bytes.Buffer
+			if err := WriteJUnit(&buf, []*result.Run{r}); err != nil {
+				t.Fatal(err)
+			}
+			var p parsed
+			if err := xml.Unmarshal(buf.Bytes(), &p); err != nil {
+				t.Fatalf("JUnit does not parse: %v\n%q", err, buf.String())
+			}
+			if p.Errors != 1 || p.Failures != 1 || strings.Contains(p.Suites[0].Cases[0].Body(), "\x1b") {
+				t.Fatalf("errors=%d failures=%d body %q", p.Errors, p.Failures, p.Suites[0].Cases[0].Body())
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package recorder
 
 import (
 	"context"
+	"sort"
 	"time"
 
 	"k8s.io/client-go/tools/cache"
@@ -10,8 +11,8 @@ import (
 )
 
 // probe checks the apiserver every ProbeInterval; it records outages and
-// restarts the informers when the apiserver answers again.
-func (r *Recorder) probe(ctx context.Context, stop chan struct{}) {
+// replaces the informers of generation g when the apiserver answers again.
+func (r *Recorder) probe(ctx context.Context, g *generation) {
 	defer r.wg.Done()
 	t := time.NewTicker(r.o.ProbeInterval)
 	defer t.Stop()
@@ -22,9 +23,7 @@ func (r *Recorder) probe(ctx context.Context, stop chan struct{}) {
 			return
 		case <-t.C:
 		}
-		pctx, cancel := context.WithTimeout(ctx, r.o.ProbeTimeout)
-		err := r.o.Probe(pctx)
-		cancel()
+		err := r.check(ctx)
 		if ctx.Err() != nil {
 			return
 		}
@@ -32,43 +31,60 @@ func (r *Recorder) probe(ctx context.Context, stop chan struct{}) {
 		case err != nil && !down:
 			down = true
 			r.o.Timeline.Add(timeline.Event{Type: timeline.OutageStarted, Note: err.Error()})
-			r.o.Log.Info("apiserver unreachable", "err", err)
+			r.o.Log.Warn("apiserver unreachable", "err", err)
 		case err == nil && down:
 			down = false
 			r.o.Timeline.Add(timeline.Event{Type: timeline.OutageEnded})
-			r.o.Log.Info("apiserver reachable again; relisting")
-			close(stop)
-			stop = r.relist(ctx)
+			r.o.Log.Info("apiserver reachable again, restarting informers")
+			g.stop()
+			g = r.relist(ctx)
 		}
 	}
 }
 
-// relist starts fresh informers and, once they synced, records as deleted
-// every object that disappeared during the outage.
-func (r *Recorder) relist(ctx context.Context) chan struct{} {
-	stop, synced := r.startInformers(ctx)
+// check runs the probe once, bounded by ProbeTimeout.
+func (r *Recorder) check(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, r.o.ProbeTimeout)
+	defer cancel()
+	return r.o.Probe(ctx)
+}
+
+// relist starts a fresh generation of informers and, once it has synced,
+// records as deleted every object that disappeared during the outage.
+func (r *Recorder) relist(ctx context.Context) *generation {
+	g := r.startInformers(ctx)
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
-		if !cache.WaitForCacheSync(stop, synced...) {
-			return
+		if !cache.WaitForCacheSync(g.ctx.Done(), g.synced...) {
+			return // stopped, or replaced after another outage
 		}
-		r.recordVanished()
+		n := r.recordVanished(g.id)
+		r.o.Log.Info("informers relisted", "vanished", n)
 	}()
-	return stop
+	return g
 }
 
 // recordVanished records a deletion for every object recorded before that
-// the current informers did not list.
-func (r *Recorder) recordVanished() {
+// generation gen, which has synced, did not list. It returns how many.
+func (r *Recorder) recordVanished(gen int) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for key, e := range r.last {
-		if r.seen[key] || e.Type == timeline.KubeEvent {
-			continue
+	if gen != r.gen {
+		return 0 // seen belongs to a newer generation
+	}
+	var gone []string
+	for key := range r.last {
+		if !r.seen[key] {
+			gone = append(gone, key)
 		}
+	}
+	sort.Strings(gone)
+	for _, key := range gone {
+		e := r.last[key].ev
 		delete(r.last, key)
-		e.Action = "deleted"
+		e.Action = deleted
 		r.o.Timeline.Add(e)
 	}
+	return len(gone)
 }

@@ -7,28 +7,39 @@ package recorder
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
-	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/harness-dev/harness/internal/timeline"
 )
 
+// Actions of object observations.
+const (
+	added   = "added"
+	updated = "updated"
+	deleted = "deleted"
+)
+
 // Options configure a Recorder.
 type Options struct {
 	Client   kubernetes.Interface
 	Timeline *timeline.Recorder
-	Log      *slog.Logger
-	// ProbeInterval and ProbeTimeout pace the apiserver reachability probe.
+	// Namespaces limits Pods, Leases and Events to these namespaces; empty
+	// means all. Nodes are always watched.
+	Namespaces []string
+	Log        *slog.Logger
+	// ProbeInterval (default 500ms) and ProbeTimeout (default 2s) pace the
+	// apiserver reachability probe.
 	ProbeInterval, ProbeTimeout time.Duration
 	// Probe checks the apiserver; the default asks /readyz.
 	Probe func(ctx context.Context) error
-	// SyncTimeout bounds the wait for the informers' first list.
+	// SyncTimeout bounds, besides the context of Start, the wait for the
+	// informers' first list (default 1m).
 	SyncTimeout time.Duration
 }
 
@@ -39,126 +50,113 @@ type Recorder struct {
 	wg     sync.WaitGroup
 
 	mu   sync.Mutex
-	last map[string]timeline.Event // type/key → last recorded state
-	seen map[string]bool           // keys the current generation has listed
-	gen  int                       // informer generation; older ones' events are dropped
+	last map[string]observation // key → last recorded state
+	seen map[string]bool        // keys the current generation has listed
+	gen  int                    // informer generation; older ones' notifications are dropped
 }
 
 // Start starts the informers and the probe, and returns once the first
-// state of the cluster is on the timeline.
+// state of the cluster is on the timeline. ctx bounds that wait only: the
+// recorder runs until Stop.
 func Start(ctx context.Context, o Options) (*Recorder, error) {
-	if o.Log == nil {
-		o.Log = slog.New(slog.DiscardHandler)
+	if o.Client == nil || o.Timeline == nil {
+		return nil, fmt.Errorf("recorder: Client and Timeline are required")
 	}
-	if o.ProbeInterval == 0 {
-		o.ProbeInterval = 500 * time.Millisecond
-	}
-	if o.ProbeTimeout == 0 {
-		o.ProbeTimeout = 2 * time.Second
-	}
-	if o.SyncTimeout == 0 {
-		o.SyncTimeout = time.Minute
-	}
-	if o.Probe == nil {
-		o.Probe = func(ctx context.Context) error {
-			return o.Client.Discovery().RESTClient().Get().AbsPath("/readyz").Do(ctx).Error()
-		}
-	}
+	o = withDefaults(o)
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	r := &Recorder{o: o, cancel: cancel, last: map[string]timeline.Event{}}
-	stop, synced := r.startInformers(runCtx)
+	r := &Recorder{o: o, cancel: cancel, last: map[string]observation{}}
+	g := r.startInformers(runCtx)
 	syncCtx, syncCancel := context.WithTimeout(ctx, o.SyncTimeout)
 	defer syncCancel()
-	if !cache.WaitForCacheSync(syncCtx.Done(), synced...) {
-		close(stop)
-		cancel()
-		return nil, errors.New("informers did not sync: the apiserver did not answer the first list")
+	if !cache.WaitForCacheSync(syncCtx.Done(), g.synced...) {
+		r.Stop()
+		return nil, fmt.Errorf("informers did not sync, the apiserver did not answer the first lists: %w", syncCtx.Err())
 	}
 	r.wg.Add(1)
-	go r.probe(runCtx, stop)
+	go r.probe(runCtx, g)
 	return r, nil
 }
 
-// Stop stops watching and waits for every goroutine of the recorder.
+func withDefaults(o Options) Options {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.ProbeInterval <= 0 {
+		o.ProbeInterval = 500 * time.Millisecond
+	}
+	if o.ProbeTimeout <= 0 {
+		o.ProbeTimeout = 2 * time.Second
+	}
+	if o.SyncTimeout <= 0 {
+		o.SyncTimeout = time.Minute
+	}
+	if o.Probe == nil {
+		client := o.Client
+		o.Probe = func(ctx context.Context) error {
+			return client.Discovery().RESTClient().Get().AbsPath("/readyz").Do(ctx).Error()
+		}
+	}
+	return o
+}
+
+// Stop stops watching and waits for every goroutine of the recorder. It
+// may be called more than once.
 func (r *Recorder) Stop() {
 	r.cancel()
 	r.wg.Wait()
 }
 
-// startInformers starts a fresh informer factory; close the returned
-// channel to stop it.
-func (r *Recorder) startInformers(ctx context.Context) (chan struct{}, []cache.InformerSynced) {
-	r.mu.Lock()
-	r.gen++
-	r.seen = map[string]bool{}
-	gen := r.gen
-	r.mu.Unlock()
-	f := informers.NewSharedInformerFactory(r.o.Client, 0)
-	handler := cache.ResourceEventHandlerFuncs{
-		AddFunc:    func(obj any) { r.observe(gen, "added", obj) },
-		UpdateFunc: func(_, obj any) { r.observe(gen, "updated", obj) },
-		DeleteFunc: func(obj any) { r.observe(gen, "deleted", obj) },
-	}
-	infs := []cache.SharedIndexInformer{
-		f.Core().V1().Pods().Informer(),
-		f.Coordination().V1().Leases().Informer(),
-		f.Core().V1().Nodes().Informer(),
-		f.Core().V1().Events().Informer(),
-	}
-	var synced []cache.InformerSynced
-	for _, inf := range infs {
-		if _, err := inf.AddEventHandler(handler); err != nil {
-			r.o.Log.Warn("adding informer handler failed", "err", err)
-		}
-		synced = append(synced, inf.HasSynced)
-	}
-	stop := make(chan struct{})
-	f.Start(stop)
-	r.wg.Add(1)
-	go func() {
-		defer r.wg.Done()
-		select {
-		case <-ctx.Done():
-			close(stop)
-		case <-stop:
-		}
-		f.Shutdown()
-	}()
-	return stop, synced
-}
-
-// observe records one informer notification, unless it repeats the last
-// recorded state of the object or comes from a stopped generation.
+// observe records one informer notification of generation gen, unless it
+// repeats the last recorded state of the object or comes from a stopped
+// generation.
 func (r *Recorder) observe(gen int, action string, obj any) {
-	e, ok := snapshot(obj)
+	ob, ok := snapshot(obj)
 	if !ok {
 		return
 	}
-	e.Action = action
-	key, fp := typeKey(e), fingerprint(e)
+	ob.ev.Action = action
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if gen != r.gen {
 		return
 	}
-	r.seen[key] = true
-	prevEvent, known := r.last[key]
-	prev := fingerprint(prevEvent)
-	switch {
-	case action == "deleted":
-		if !known {
-			return
-		}
-		delete(r.last, key)
-	case known && prev == fp:
-		return
-	case e.Type == timeline.KubeEvent && known:
-		return
-	default:
-		r.last[key] = e
-		if known && action == "added" {
-			e.Action = "updated" // relisted after an outage
-		}
+	for _, e := range r.decide(ob) {
+		r.o.Timeline.Add(e)
 	}
-	r.o.Timeline.Add(e)
+}
+
+// decide updates the last recorded states with ob and returns what to
+// record for it. The caller holds r.mu.
+func (r *Recorder) decide(ob observation) []timeline.Event {
+	prev, known := r.last[ob.key]
+	if ob.ev.Action == deleted {
+		if !known {
+			return nil // its deletion was recorded when it vanished
+		}
+		delete(r.last, ob.key)
+		return []timeline.Event{ob.ev}
+	}
+	r.seen[ob.key] = true
+	var out []timeline.Event
+	switch {
+	case !known:
+	case ob.ev.Action == updated && ob.ev.Type == timeline.LeaseObserved:
+		// Every renewal matters, even one that changed nothing we keep.
+	case prev.fp == ob.fp:
+		return nil
+	case ob.ev.Action == added && replaced(prev.ev, ob.ev):
+		// Deleted and created again while the informers were restarted.
+		gone := prev.ev
+		gone.Action = deleted
+		out = append(out, gone)
+	case ob.ev.Action == added:
+		ob.ev.Action = updated // relisted after an outage, changed meanwhile
+	}
+	r.last[ob.key] = ob
+	return append(out, ob.ev)
+}
+
+// replaced reports whether now is a different Pod of the same name as prev.
+func replaced(prev, now timeline.Event) bool {
+	return prev.Pod != nil && now.Pod != nil && prev.Pod.UID != now.Pod.UID
 }

@@ -1,6 +1,7 @@
 package recorder
 
 import (
+	"encoding/json"
 	"fmt"
 
 	coordinationv1 "k8s.io/api/coordination/v1"
@@ -10,25 +11,41 @@ import (
 	"github.com/harness-dev/harness/internal/timeline"
 )
 
-// snapshot turns a watched object into a timeline event without stamp.
-func snapshot(obj any) (timeline.Event, bool) {
+// observation is one watched object turned into an unstamped timeline event.
+type observation struct {
+	ev  timeline.Event
+	key string // kind/namespace/name of the watched object itself
+	fp  string // what change detection compares
+}
+
+// snapshot turns a watched object, or the tombstone of a deleted one, into
+// an observation.
+func snapshot(obj any) (observation, bool) {
 	if t, ok := obj.(cache.DeletedFinalStateUnknown); ok {
 		obj = t.Obj
 	}
+	var (
+		ev    timeline.Event
+		extra string // state that matters but is not in the snapshot
+	)
 	switch o := obj.(type) {
 	case *corev1.Pod:
-		return timeline.Event{Type: timeline.PodObserved, Pod: podSnapshot(o)}, true
+		ev = timeline.Event{Type: timeline.PodObserved, Pod: podSnapshot(o)}
 	case *coordinationv1.Lease:
-		return timeline.Event{Type: timeline.LeaseObserved, Lease: leaseSnapshot(o)}, true
+		ev = timeline.Event{Type: timeline.LeaseObserved, Lease: leaseSnapshot(o)}
 	case *corev1.Node:
-		return timeline.Event{Type: timeline.NodeObserved, Node: &timeline.Node{Name: o.Name, Ready: nodeReady(o)}}, true
+		ev = timeline.Event{Type: timeline.NodeObserved, Node: &timeline.Node{Name: o.Name, Ready: nodeReady(o)}}
 	case *corev1.Event:
-		return timeline.Event{Type: timeline.KubeEvent, Kube: &timeline.KubeEvt{
-			Namespace: o.Namespace, Object: o.InvolvedObject.Kind + "/" + o.InvolvedObject.Name,
-			Reason: o.Reason, Message: o.Message, Type: o.Type,
-		}}, true
+		ev = timeline.Event{Type: timeline.KubeEvent, Kube: kubeEventSnapshot(o)}
+		extra = eventRepeat(o)
+	default:
+		return observation{}, false
 	}
-	return timeline.Event{}, false
+	name, err := cache.MetaNamespaceKeyFunc(obj)
+	if err != nil {
+		return observation{}, false
+	}
+	return observation{ev: ev, key: string(ev.Type) + "/" + name, fp: fingerprint(ev) + extra}, true
 }
 
 func podSnapshot(p *corev1.Pod) *timeline.Pod {
@@ -80,19 +97,40 @@ func nodeReady(n *corev1.Node) bool {
 	return false
 }
 
-// fingerprint identifies what of a snapshot matters for change detection.
-func fingerprint(e timeline.Event) string {
-	switch {
-	case e.Pod != nil:
-		return fmt.Sprintf("%s|%v|%s|%v|%+v", e.Pod.UID, e.Pod.Ready, e.Pod.Phase, e.Pod.NodeName, e.Pod.Containers)
-	case e.Lease != nil:
-		return fmt.Sprintf("%s|%s|%s", e.Lease.Holder, e.Lease.RenewTime, e.Lease.AcquireTime)
-	case e.Node != nil:
-		return fmt.Sprint(e.Node.Ready)
-	case e.Kube != nil:
-		return e.Kube.Reason + "|" + e.Kube.Message
+func kubeEventSnapshot(e *corev1.Event) *timeline.KubeEvt {
+	return &timeline.KubeEvt{
+		Namespace: e.Namespace, Object: e.InvolvedObject.Kind + "/" + e.InvolvedObject.Name,
+		Reason: e.Reason, Message: e.Message, Type: e.Type,
 	}
-	return ""
 }
 
-func typeKey(e timeline.Event) string { return string(e.Type) + "/" + e.Key() }
+// eventRepeat identifies an occurrence of a repeated Event, so that a
+// repetition is recorded but a relist of the same occurrence is not.
+func eventRepeat(e *corev1.Event) string {
+	s := fmt.Sprintf("|%d|%s", e.Count, e.LastTimestamp.UTC())
+	if e.Series != nil {
+		s += fmt.Sprintf("|%d|%s", e.Series.Count, e.Series.LastObservedTime.UTC())
+	}
+	return s
+}
+
+// fingerprint serialises the snapshot of e; JSON sorts map keys, so equal
+// snapshots give equal fingerprints.
+func fingerprint(e timeline.Event) string {
+	var v any
+	switch {
+	case e.Pod != nil:
+		v = e.Pod
+	case e.Lease != nil:
+		v = e.Lease
+	case e.Node != nil:
+		v = e.Node
+	case e.Kube != nil:
+		v = e.Kube
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%+v", v)
+	}
+	return string(b)
+}

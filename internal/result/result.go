@@ -3,8 +3,6 @@
 package result
 
 import (
-	"encoding/json"
-	"math"
 	"time"
 
 	"github.com/harness-dev/harness/assertions"
@@ -14,22 +12,32 @@ import (
 // APIVersion versions the JSON form of a Run.
 const APIVersion = "harness.dev/result/v1alpha1"
 
-// Run is the outcome of one scenario run.
+// Exit codes of a run, as `harness run` returns them.
+const (
+	ExitPassed = 0 // every assertion passed
+	ExitFailed = 1 // an assertion failed, or was still pending at the end
+	ExitError  = 3 // the run could not be judged (infrastructure, precondition)
+)
+
+// Run is the outcome of one scenario run. Its JSON form (see json.go) has
+// durations in seconds; the timeline is written on its own, one event per
+// line, and is not part of it.
 type Run struct {
-	Scenario    string        `json:"scenario"`
-	File        string        `json:"file"`
-	Description string        `json:"description,omitempty"`
-	Seed        int64         `json:"seed"`
-	RunID       string        `json:"runID"`
-	Started     time.Time     `json:"started"`
-	Duration    time.Duration `json:"-"`
-	Cluster     Cluster       `json:"cluster"`
-	Faults      []Fault       `json:"faults"`
-	SteadyState []Assertion   `json:"steadyState,omitempty"`
-	Assertions  []Assertion   `json:"assertions"`
+	Scenario    string
+	File        string
+	Description string
+	Seed        int64
+	RunID       string
+	Started     time.Time
+	Duration    time.Duration
+	Cluster     Cluster
+	Faults      []Fault
+	// SteadyState holds the verdicts of the steady-state checks.
+	SteadyState []Assertion
+	Assertions  []Assertion
 	// Error is set when the run could not be judged.
-	Error    *RunError        `json:"error,omitempty"`
-	Timeline []timeline.Event `json:"-"`
+	Error    *RunError
+	Timeline []timeline.Event
 }
 
 // Cluster describes the cluster a run used.
@@ -38,25 +46,28 @@ type Cluster struct {
 	Provider          string `json:"provider"`
 	NodeImage         string `json:"nodeImage"`
 	KubernetesVersion string `json:"kubernetesVersion"`
-	Created           bool   `json:"created"`
+	// Created is true when the run created the cluster (and deletes it).
+	Created bool `json:"created"`
 }
 
 // Fault is what happened to one fault.
 type Fault struct {
-	Name     string        `json:"name"`
-	Type     string        `json:"type"`
-	Target   string        `json:"target"`
-	Start    time.Duration `json:"-"`
-	End      time.Duration `json:"-"`
-	Injected bool          `json:"injected"`
-	Error    string        `json:"error,omitempty"`
+	Name string
+	Type string
+	// Target is the target, for people ("kube-controller-manager on
+	// control-plane").
+	Target string
+	// Start and End are the fault window, as offsets of the timeline.
+	Start, End time.Duration
+	Injected   bool
+	Error      string
 }
 
-// Assertion is the verdict of one assertion.
+// Assertion is the verdict of one assertion (or steady-state check).
 type Assertion struct {
-	Name string `json:"name"`
-	Type string `json:"type"`
-	From string `json:"from"`
+	Name string
+	Type string
+	From string
 	assertions.Verdict
 }
 
@@ -67,6 +78,9 @@ type RunError struct {
 	Phase   string `json:"phase"`
 	Message string `json:"message"`
 }
+
+// Error returns "<phase>: <message>".
+func (e *RunError) Error() string { return e.Phase + ": " + e.Message }
 
 // Passed reports whether the run was judged and every assertion passed.
 func (r *Run) Passed() bool {
@@ -81,58 +95,15 @@ func (r *Run) Passed() bool {
 	return true
 }
 
-// ExitCode is 0 when the run passed, 1 when an assertion failed, 3 when the
-// run could not be judged.
+// ExitCode is ExitPassed when the run passed, ExitFailed when an assertion
+// failed or was still pending at the end, and ExitError when the run could
+// not be judged. It never returns 2 (bad usage), which is the caller's.
 func (r *Run) ExitCode() int {
 	switch {
 	case r.Error != nil:
-		return 3
+		return ExitError
 	case r.Passed():
-		return 0
+		return ExitPassed
 	}
-	return 1
-}
-
-// Seconds rounds a duration to milliseconds, in seconds, for JSON.
-func Seconds(d time.Duration) float64 {
-	return math.Round(d.Seconds()*1000) / 1000
-}
-
-// MarshalJSON writes durations as seconds and adds the API version.
-func (r *Run) MarshalJSON() ([]byte, error) {
-	type plain Run
-	return json.Marshal(struct {
-		APIVersion string  `json:"apiVersion"`
-		Passed     bool    `json:"passed"`
-		Duration   float64 `json:"durationSeconds"`
-		*plain
-	}{APIVersion, r.Passed(), Seconds(r.Duration), (*plain)(r)})
-}
-
-// MarshalJSON writes the fault window in seconds of the timeline.
-func (f Fault) MarshalJSON() ([]byte, error) {
-	type plain Fault
-	return json.Marshal(struct {
-		plain
-		Start float64 `json:"startSeconds"`
-		End   float64 `json:"endSeconds"`
-	}{plain(f), Seconds(f.Start), Seconds(f.End)})
-}
-
-// MarshalJSON writes the SLO and the measured time in seconds.
-func (a Assertion) MarshalJSON() ([]byte, error) {
-	out := struct {
-		Name     string   `json:"name"`
-		Type     string   `json:"type"`
-		From     string   `json:"from"`
-		Status   string   `json:"status"`
-		SLO      float64  `json:"sloSeconds"`
-		Measured *float64 `json:"measuredSeconds,omitempty"`
-		Message  string   `json:"message"`
-	}{Name: a.Name, Type: a.Type, From: a.From, Status: string(a.Status), SLO: Seconds(a.SLO), Message: a.Message}
-	if a.Measurable {
-		m := Seconds(a.Measured)
-		out.Measured = &m
-	}
-	return json.Marshal(out)
+	return ExitFailed
 }

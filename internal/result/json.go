@@ -1,0 +1,147 @@
+package result
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/harness-dev/harness/assertions"
+)
+
+// Seconds is a duration that JSON reads as seconds, rounded to the
+// millisecond: 18.3, not 18300000000.
+type Seconds time.Duration
+
+// Float returns s in seconds, rounded to the millisecond.
+func (s Seconds) Float() float64 {
+	return math.Round(time.Duration(s).Seconds()*1000) / 1000
+}
+
+// MarshalJSON writes s as a number of seconds.
+func (s Seconds) MarshalJSON() ([]byte, error) {
+	return strconv.AppendFloat(nil, s.Float(), 'f', -1, 64), nil
+}
+
+// UnmarshalJSON reads a number of seconds.
+func (s *Seconds) UnmarshalJSON(data []byte) error {
+	var f float64
+	if err := json.Unmarshal(data, &f); err != nil {
+		return fmt.Errorf("duration in seconds: %w", err)
+	}
+	*s = Seconds(math.Round(f * float64(time.Second)))
+	return nil
+}
+
+// runJSON is the JSON form of a Run. Passed and ExitCode are derived; they
+// are written for readers and ignored when read.
+type runJSON struct {
+	APIVersion  string      `json:"apiVersion"`
+	Scenario    string      `json:"scenario"`
+	File        string      `json:"file"`
+	Description string      `json:"description,omitempty"`
+	Seed        int64       `json:"seed"`
+	RunID       string      `json:"runID"`
+	Started     time.Time   `json:"started"`
+	Duration    Seconds     `json:"durationSeconds"`
+	Passed      bool        `json:"passed"`
+	ExitCode    int         `json:"exitCode"`
+	Cluster     Cluster     `json:"cluster"`
+	Faults      []Fault     `json:"faults"`
+	SteadyState []Assertion `json:"steadyState,omitempty"`
+	Assertions  []Assertion `json:"assertions"`
+	Error       *RunError   `json:"error,omitempty"`
+}
+
+// MarshalJSON writes the run with its API version and durations in seconds.
+func (r Run) MarshalJSON() ([]byte, error) {
+	return json.Marshal(runJSON{
+		APIVersion: APIVersion, Scenario: r.Scenario, File: r.File, Description: r.Description,
+		Seed: r.Seed, RunID: r.RunID, Started: r.Started, Duration: Seconds(r.Duration),
+		Passed: r.Passed(), ExitCode: r.ExitCode(), Cluster: r.Cluster, Faults: r.Faults,
+		SteadyState: r.SteadyState, Assertions: r.Assertions, Error: r.Error,
+	})
+}
+
+// UnmarshalJSON reads what MarshalJSON wrote (without the timeline).
+func (r *Run) UnmarshalJSON(data []byte) error {
+	var in runJSON
+	if err := json.Unmarshal(data, &in); err != nil {
+		return err
+	}
+	if in.APIVersion != APIVersion {
+		return fmt.Errorf("result apiVersion %q, want %q", in.APIVersion, APIVersion)
+	}
+	*r = Run{
+		Scenario: in.Scenario, File: in.File, Description: in.Description,
+		Seed: in.Seed, RunID: in.RunID, Started: in.Started, Duration: time.Duration(in.Duration),
+		Cluster: in.Cluster, Faults: in.Faults, SteadyState: in.SteadyState,
+		Assertions: in.Assertions, Error: in.Error,
+	}
+	return nil
+}
+
+type faultJSON struct {
+	Name     string  `json:"name"`
+	Type     string  `json:"type"`
+	Target   string  `json:"target"`
+	Start    Seconds `json:"startSeconds"`
+	End      Seconds `json:"endSeconds"`
+	Injected bool    `json:"injected"`
+	Error    string  `json:"error,omitempty"`
+}
+
+// MarshalJSON writes the fault window in seconds of the timeline.
+func (f Fault) MarshalJSON() ([]byte, error) {
+	return json.Marshal(faultJSON{f.Name, f.Type, f.Target, Seconds(f.Start), Seconds(f.End), f.Injected, f.Error})
+}
+
+// UnmarshalJSON reads what MarshalJSON wrote.
+func (f *Fault) UnmarshalJSON(data []byte) error {
+	var in faultJSON
+	if err := json.Unmarshal(data, &in); err != nil {
+		return err
+	}
+	*f = Fault{in.Name, in.Type, in.Target, time.Duration(in.Start), time.Duration(in.End), in.Injected, in.Error}
+	return nil
+}
+
+// assertionJSON is the JSON form of an Assertion: the verdict inline, the
+// measured time only when there is one.
+type assertionJSON struct {
+	Name       string   `json:"name"`
+	Type       string   `json:"type"`
+	From       string   `json:"from"`
+	Status     string   `json:"status"`
+	SLO        Seconds  `json:"sloSeconds"`
+	Measured   *Seconds `json:"measuredSeconds,omitempty"`
+	Measurable bool     `json:"measurable"`
+	Message    string   `json:"message"`
+}
+
+// MarshalJSON writes the SLO and the measured time in seconds.
+func (a Assertion) MarshalJSON() ([]byte, error) {
+	out := assertionJSON{Name: a.Name, Type: a.Type, From: a.From, Status: string(a.Status),
+		SLO: Seconds(a.SLO), Measurable: a.Measurable, Message: a.Message}
+	if a.Measurable {
+		m := Seconds(a.Measured)
+		out.Measured = &m
+	}
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON reads what MarshalJSON wrote.
+func (a *Assertion) UnmarshalJSON(data []byte) error {
+	var in assertionJSON
+	if err := json.Unmarshal(data, &in); err != nil {
+		return err
+	}
+	*a = Assertion{Name: in.Name, Type: in.Type, From: in.From, Verdict: assertions.Verdict{
+		Status: assertions.Status(in.Status), SLO: time.Duration(in.SLO),
+		Measurable: in.Measurable || in.Measured != nil, Message: in.Message}}
+	if in.Measured != nil {
+		a.Measured = time.Duration(*in.Measured)
+	}
+	return nil
+}
