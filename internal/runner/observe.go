@@ -84,9 +84,10 @@ func (r *run) judge(ctx context.Context, entries []scenarios.AssertionEntry, don
 		case <-tick.C:
 		case <-done:
 		case <-deadline.C:
-			return r.undecided(entries, "the observation timed out")
+			return r.undecided(entries, "the observation timed out", true)
 		case <-ctx.Done():
-			return r.undecided(entries, context.Cause(ctx).Error())
+			// Not judged: the run error (interruption, failed fault) says why.
+			return r.undecided(entries, context.Cause(ctx).Error(), false)
 		}
 	}
 }
@@ -104,15 +105,18 @@ func evaluate(entries []scenarios.AssertionEntry, events []timeline.Event, now t
 	return out, pending
 }
 
-// undecided fails every assertion still pending, saying why.
-func (r *run) undecided(entries []scenarios.AssertionEntry, why string) []result.Assertion {
+// undecided explains every assertion still pending, and fails it when the
+// observation ended without a run error (a timeout).
+func (r *run) undecided(entries []scenarios.AssertionEntry, why string, fail bool) []result.Assertion {
 	events := r.tl.Events()
 	verdicts, _ := evaluate(entries, events, r.tl.Now())
 	for i := range verdicts {
 		if verdicts[i].Status != assertions.Pending {
 			continue
 		}
-		verdicts[i].Status = assertions.Failed
+		if fail {
+			verdicts[i].Status = assertions.Failed
+		}
 		if _, ok := timeline.FindMark(events, entries[i].From); !ok {
 			verdicts[i].Message = fmt.Sprintf("%s: not decided, moment %s never happened (%s)", entries[i].Name, entries[i].From, why)
 		} else {

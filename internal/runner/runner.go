@@ -17,6 +17,7 @@ import (
 
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/harness-dev/harness/assertions"
 	"github.com/harness-dev/harness/clusters"
 	"github.com/harness-dev/harness/faults"
 	"github.com/harness-dev/harness/internal/journal"
@@ -74,6 +75,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (res *result.Ru
 	r.res = &result.Run{Scenario: sc.Metadata.Name, File: sc.File, Description: sc.Metadata.Description,
 		Seed: o.Seed, RunID: runID, Started: time.Now().UTC()}
 	r.env.RunID = runID
+	r.res.Assertions = notEvaluated(sc.Assertions)
 	r.env.Log = o.Log
 	defer r.finish()
 	r.pr.step("run %s of scenario %s (seed %d)", runID, sc.Metadata.Name, o.Seed)
@@ -116,3 +118,14 @@ func (r *run) fail(phase string, err error) {
 }
 
 func (r *run) client() kubernetes.Interface { return r.env.Client }
+
+// notEvaluated lists the assertions as pending until they are judged, so a
+// run that ends early still reports each of them (as not evaluated).
+func notEvaluated(entries []scenarios.AssertionEntry) []result.Assertion {
+	out := make([]result.Assertion, len(entries))
+	for i, e := range entries {
+		out[i] = result.Assertion{Name: e.Name, Type: e.Type, From: e.From,
+			Verdict: assertions.Verdict{Status: assertions.Pending, SLO: e.Within, Message: "not evaluated"}}
+	}
+	return out
+}
