@@ -141,6 +141,11 @@ func checkNothingLeft(t *testing.T, name string, ips []string) {
 	if s := strings.TrimSpace(string(out)); s != "" {
 		t.Errorf("containers of cluster %s left after delete: %s", name, s)
 	}
+	if names, _ := newProvider(t).List(context.Background()); len(names) == 0 {
+		if exec.Command("docker", "network", "inspect", "kind").Run() == nil {
+			t.Errorf("the kind network is left although no kind cluster remains")
+		}
+	}
 	rules, err := exec.Command("iptables-save").Output()
 	if err != nil {
 		t.Fatalf("iptables-save: %v", err)

@@ -164,7 +164,23 @@ func (p *Provider) Delete(ctx context.Context, name string) error {
 		return fmt.Errorf("delete kind cluster %q: %w", name, err)
 	}
 	_ = os.Remove(p.kubeconfigPath(name))
+	p.removeNetworkIfUnused(ctx)
 	return nil
+}
+
+// removeNetworkIfUnused removes kind's Docker network once no kind cluster
+// is left on the host, so that a run leaves no network behind.
+func (p *Provider) removeNetworkIfUnused(ctx context.Context) {
+	if names, err := p.kind.List(); err != nil || len(names) > 0 {
+		return
+	}
+	out, err := exec.CommandContext(ctx, "docker", "network", "inspect", "kind", "--format", "{{len .Containers}}").Output()
+	if err != nil || strings.TrimSpace(string(out)) != "0" {
+		return
+	}
+	if out, err := exec.CommandContext(ctx, "docker", "network", "rm", "kind").CombinedOutput(); err != nil {
+		p.log.Warn("removing the kind network failed", "err", err, "output", strings.TrimSpace(string(out)))
+	}
 }
 
 // List returns the names of the kind clusters on this host.
