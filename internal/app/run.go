@@ -62,6 +62,12 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	for _, sc := range scs {
+		if r := sc.Cluster.Reuse; r != "" && f.cluster == "" && f.allowContext != "kind-"+r {
+			return usageErr("run: %s reuses cluster %q, which this run did not create; "+
+				"name its context with --allow-context kind-%s to allow faults in it", sc.File, r, r)
+		}
+	}
 	level := slog.LevelWarn
 	if f.verbose {
 		level = slog.LevelInfo

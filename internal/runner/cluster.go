@@ -17,9 +17,9 @@ func (r *run) cluster(ctx context.Context) error {
 	start := time.Now()
 	var c *clusters.Cluster
 	var err error
-	if r.o.Cluster != "" {
-		r.pr.step("using existing cluster %s", r.o.Cluster)
-		c, err = r.o.Provider.Get(ctx, r.o.Cluster)
+	if existing := r.existingCluster(); existing != "" {
+		r.pr.step("using existing cluster %s", existing)
+		c, err = r.o.Provider.Get(ctx, existing)
 	} else {
 		c, err = r.createCluster(ctx)
 	}
@@ -44,10 +44,7 @@ func (r *run) cluster(ctx context.Context) error {
 
 func (r *run) createCluster(ctx context.Context) (*clusters.Cluster, error) {
 	cs := r.sc.Cluster
-	image := cs.NodeImage
-	if r.o.NodeImage != "" {
-		image = r.o.NodeImage
-	}
+	image := nodeImage(r.o.NodeImage, cs.NodeImage, cs.KubernetesVersion)
 	name := "harness-" + r.env.RunID
 	if len(name) > 50 {
 		name = name[:50]
@@ -79,4 +76,28 @@ func orDefault(image string) string {
 		return "provider default"
 	}
 	return image
+}
+
+// existingCluster names the cluster to run on instead of creating one: the
+// --cluster flag, else the scenario's cluster.reuse.
+func (r *run) existingCluster() string {
+	if r.o.Cluster != "" {
+		return r.o.Cluster
+	}
+	return r.sc.Cluster.Reuse
+}
+
+// nodeImage chooses the node image: the flag, the scenario's nodeImage,
+// kind's stock image of the scenario's kubernetesVersion, or the provider's
+// default (empty).
+func nodeImage(flag, scenario, version string) string {
+	switch {
+	case flag != "":
+		return flag
+	case scenario != "":
+		return scenario
+	case version != "":
+		return "kindest/node:" + version
+	}
+	return ""
 }
