@@ -1,12 +1,8 @@
 package scenarios
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"reflect"
-	"regexp"
-	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -15,7 +11,8 @@ import (
 )
 
 // The raw document, as written. Durations stay strings until validated, so
-// that their errors carry a position.
+// that their errors carry a position; params stay nodes until their type is
+// known.
 type rawDoc struct {
 	APIVersion  string         `yaml:"apiVersion"`
 	Kind        string         `yaml:"kind"`
@@ -58,78 +55,82 @@ type rawAssertion struct {
 	Params yaml.Node `yaml:"params"`
 }
 
-// Load reads and decodes a scenario file.
-func Load(path string) (*Scenario, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read scenario: %w", err)
-	}
-	return Decode(path, data)
+// What an entry of a list field is called in errors.
+var entryNames = map[string]string{
+	"faults":      "a fault",
+	"assertions":  "an assertion",
+	"steadyState": "a steadyState check",
+	"waitFor":     "a waitFor entry",
 }
 
-// Decode decodes and validates a scenario document. The error, if any, is
-// Errors: every problem of the file with its line and column.
-func Decode(file string, data []byte) (*Scenario, error) {
-	c := &errs{file: file}
+// decoder decodes one file, collecting every problem.
+type decoder struct {
+	collector
+	opts Options
+}
+
+// document parses data; it returns nil when there is no document to check.
+func (d *decoder) document(data []byte) *Scenario {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		c.list = append(c.list, yamlError(file, err))
-		return nil, c.list
+		d.yamlErrors(&root, err, "malformed YAML: ")
+		return nil
 	}
-	if len(root.Content) == 0 {
-		c.at(nil, "empty file; expected a Scenario document (apiVersion: %s, kind: %s)", APIVersion, Kind)
-		return nil, c.list
+	if len(root.Content) == 0 || root.Content[0].Tag == "!!null" {
+		d.add(1, 1, fmt.Sprintf("empty file; expected a Scenario document (apiVersion: %s, kind: %s, metadata, faults, assertions)", APIVersion, Kind))
+		return nil
 	}
 	doc := root.Content[0]
-	checkFields(c, doc, reflect.TypeOf(rawDoc{}), "a scenario")
+	if doc.Kind != yaml.MappingNode {
+		d.at(doc, "the document is %s; expected a mapping (apiVersion: %s, kind: %s, ...)", kindName(doc), APIVersion, Kind)
+		return nil
+	}
+	d.checkFields(doc, reflect.TypeOf(rawDoc{}), "a scenario")
 	var raw rawDoc
 	if err := doc.Decode(&raw); err != nil {
-		c.list = append(c.list, yamlError(file, err))
-		return nil, c.list
+		d.yamlErrors(doc, err, "") // type errors leave the rest decoded
 	}
-	sc := validate(c, doc, &raw)
-	if len(c.list) > 0 {
-		sort.SliceStable(c.list, func(i, j int) bool { return c.list[i].Line < c.list[j].Line })
-		return nil, c.list
-	}
-	return sc, nil
+	return d.validate(doc, &raw)
 }
 
 // checkFields reports every mapping key of n that is not a yaml field of t,
-// recursing into nested structs and slices of structs.
-func checkFields(c *errs, n *yaml.Node, t reflect.Type, where string) {
-	if n == nil || n.Kind == 0 || t.Kind() != reflect.Struct || t == reflect.TypeOf(yaml.Node{}) {
+// recursing into nested structs and lists of structs. Values of the wrong
+// kind are left to the yaml decoder's type errors.
+func (d *decoder) checkFields(n *yaml.Node, t reflect.Type, where string) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if n == nil || n.Kind != yaml.MappingNode || t.Kind() != reflect.Struct || t == reflect.TypeOf(yaml.Node{}) {
 		return
 	}
-	if n.Kind != yaml.MappingNode {
-		if n.Kind != yaml.ScalarNode || n.Tag != "!!null" {
-			c.at(n, "expected a mapping for %s, got %s", where, kindName(n))
-		}
-		return
-	}
-	fields := map[string]Field{}
+	fields := map[string]reflect.Type{}
 	var names []string
 	for _, f := range Fields(t) {
-		fields[f.Name] = f
+		fields[f.Name] = f.Type
 		names = append(names, f.Name)
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key, val := n.Content[i], n.Content[i+1]
-		f, ok := fields[key.Value]
+		ft, ok := fields[key.Value]
 		if !ok {
-			c.at(key, "field %q not valid in %s; valid fields: %s", key.Value, where, strings.Join(names, ", "))
+			d.at(key, "field %q not valid in %s; valid fields: %s", key.Value, where, strings.Join(names, ", "))
 			continue
 		}
-		ft := f.Type
-		switch {
-		case ft.Kind() == reflect.Struct:
-			checkFields(c, val, ft, key.Value)
-		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct && val.Kind == yaml.SequenceNode:
+		if ft.Kind() == reflect.Slice && val.Kind == yaml.SequenceNode {
 			for _, item := range val.Content {
-				checkFields(c, item, ft.Elem(), "an entry of "+key.Value)
+				d.checkFields(item, ft.Elem(), entryName(key.Value))
 			}
+			continue
 		}
+		d.checkFields(val, ft, key.Value)
 	}
+}
+
+func entryName(field string) string {
+	if name, ok := entryNames[field]; ok {
+		return name
+	}
+	return "an entry of " + field
 }
 
 func kindName(n *yaml.Node) string {
@@ -140,22 +141,4 @@ func kindName(n *yaml.Node) string {
 		return "a mapping"
 	}
 	return fmt.Sprintf("%q", n.Value)
-}
-
-var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
-
-// yamlError turns a yaml.v3 error ("yaml: line 3: ...") into an Error.
-func yamlError(file string, err error) *Error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	var te *yaml.TypeError
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		msg = te.Errors[0]
-	}
-	e := &Error{File: file, Msg: "malformed YAML: " + msg}
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		fmt.Sscan(m[1], &e.Line)
-		e.Col = 1
-		e.Msg = "malformed YAML: " + m[2]
-	}
-	return e
 }

@@ -86,8 +86,13 @@ type AssertionEntry struct {
 	Line      int
 }
 
-// Moments that are not fault moments, valid in `from`.
-var fixedMoments = []string{"steady-state", "faults.start", "faults.end"}
+// FixedMoments are the moments besides "<fault>.start" and "<fault>.end"
+// that assertions may name in `from`.
+var FixedMoments = []string{"steady-state", "faults.start", "faults.end"}
 
-// Providers are the valid cluster providers.
+// SteadyStateMoments are the moments steady-state checks may name in
+// `from`; the first is the default.
+var SteadyStateMoments = []string{"steady-state", "run.start"}
+
+// Providers are the valid cluster providers; the first is the default.
 var Providers = []string{"kind"}

@@ -1,0 +1,62 @@
+package scenarios
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/harness-dev/harness/assertions"
+	"github.com/harness-dev/harness/faults"
+)
+
+// Options choose the fault and assertion types a scenario may use. The zero
+// value (what Load and Decode use) takes the faults and assertions
+// registries; tests set fake ones.
+type Options struct {
+	LookupFault     func(typ string) (faults.Spec, bool)
+	FaultTypes      func() []string
+	LookupAssertion func(typ string) (assertions.Spec, bool)
+	AssertionTypes  func() []string
+}
+
+func (o Options) withDefaults() Options {
+	if o.LookupFault == nil {
+		o.LookupFault = faults.Lookup
+	}
+	if o.FaultTypes == nil {
+		o.FaultTypes = faults.Types
+	}
+	if o.LookupAssertion == nil {
+		o.LookupAssertion = assertions.Lookup
+	}
+	if o.AssertionTypes == nil {
+		o.AssertionTypes = assertions.Types
+	}
+	return o
+}
+
+// Load reads and decodes a scenario file with the registered types.
+func Load(path string) (*Scenario, error) { return Options{}.Load(path) }
+
+// Decode decodes and validates a scenario document with the registered
+// types; file names it in errors and anchors relative manifest paths. The
+// error, if any, is Errors: every problem of the file with its position.
+func Decode(file string, data []byte) (*Scenario, error) { return Options{}.Decode(file, data) }
+
+// Load reads and decodes a scenario file.
+func (o Options) Load(path string) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read scenario: %w", err)
+	}
+	return o.Decode(path, data)
+}
+
+// Decode decodes and validates a scenario document.
+func (o Options) Decode(file string, data []byte) (*Scenario, error) {
+	d := &decoder{collector: collector{file: file}, opts: o.withDefaults()}
+	sc := d.document(data)
+	if err := d.errors(); err != nil {
+		return nil, err
+	}
+	return sc, nil
+}
