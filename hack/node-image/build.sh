@@ -40,8 +40,16 @@ tarball=$("$here/rootfs.sh" "$cache")
 
 work=$(mktemp -d "$cache/build.XXXXXX")
 container=""
+base="harness.dev/kind-base:$inputs"
+committed="harness.dev/kind-node-unlabelled:$inputs"
+previous=$(docker image inspect "$image" --format '{{.Id}}' 2>/dev/null || true)
+# On success and on failure: no container, intermediate image or component
+# image of the build is left behind.
 cleanup() {
   [ -z "$container" ] || docker rm -f "$container" >/dev/null 2>&1 || true
+  docker rmi "$committed" "$base" >/dev/null 2>&1 || true
+  # shellcheck disable=SC2046
+  [ ! -s "$work/images.txt" ] || docker rmi $(cat "$work/images.txt") >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -51,7 +59,6 @@ step "component images"
 
 step "base image: kind's base files on the rootfs"
 "$here/prepare-rootfs.sh" "$work/rootfs" "$tarball" "$kind_dir/images/base/files" "$cache/bin"
-base="harness.dev/kind-base:$inputs"
 tar -C "$work/rootfs" --numeric-owner -c . | docker import - "$base" >/dev/null
 rm -rf "$work/rootfs"
 
@@ -66,7 +73,6 @@ for img in $images; do
   docker exec "$container" ctr -n k8s.io images label "$img" io.cri-containerd.pinned=pinned >/dev/null
 done
 docker exec "$container" sh -c 'pkill containerd; while ps -o stat= -C containerd | grep -qv Z; do sleep 0.2; done; rm -f /var/log/containerd-preload.log'
-committed="harness.dev/kind-node-unlabelled:$inputs"
 docker commit -c 'ENV container=docker' -c 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' -c 'CMD []' \
   "$container" "$committed" >/dev/null
 docker rm -f "$container" >/dev/null; container=""
@@ -74,7 +80,8 @@ docker rm -f "$container" >/dev/null; container=""
 step "final image with stop signal and input label"
 printf 'FROM %s\nSTOPSIGNAL SIGRTMIN+3\nLABEL dev.harness.inputs=%s dev.harness.kubernetes-version=%s\n' \
   "$committed" "$inputs" "$KUBERNETES_VERSION" | DOCKER_BUILDKIT=0 docker build -q -t "$image" - >/dev/null
-docker rmi "$committed" "$base" >/dev/null
-# shellcheck disable=SC2086
-docker rmi $images >/dev/null 2>&1 || true
+# The image this build replaces (an older input hash) is dangling now.
+if [ -n "$previous" ] && [ "$previous" != "$(docker image inspect "$image" --format '{{.Id}}')" ]; then
+  docker rmi "$previous" >/dev/null 2>&1 || true
+fi
 step "built $image ($(docker image inspect "$image" --format '{{.Size}}' | awk '{printf "%.2f GB", $1/1e9}'))"

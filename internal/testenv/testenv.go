@@ -65,6 +65,13 @@ func BuildImage(t testing.TB, pkg, image string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	previous, _ := exec.Command("docker", "image", "inspect", image, "--format", "{{.Id}}").Output()
+	defer func() {
+		// The image this import replaced is dangling now; nothing needs it.
+		if id := strings.TrimSpace(string(previous)); id != "" {
+			_ = exec.Command("docker", "rmi", id).Run()
+		}
+	}()
 	imp := exec.Command("docker", "import", "-c", fmt.Sprintf(`ENTRYPOINT ["/%s"]`, name), "-", image)
 	imp.Stdin = archive
 	if out, err := imp.CombinedOutput(); err != nil {
