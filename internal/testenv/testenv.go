@@ -68,7 +68,8 @@ func BuildImage(t testing.TB, pkg, image string) {
 	previous, _ := exec.Command("docker", "image", "inspect", image, "--format", "{{.Id}}").Output()
 	defer func() {
 		// The image this import replaced is dangling now; nothing needs it.
-		if id := strings.TrimSpace(string(previous)); id != "" {
+		now, _ := exec.Command("docker", "image", "inspect", image, "--format", "{{.Id}}").Output()
+		if id := strings.TrimSpace(string(previous)); id != "" && id != strings.TrimSpace(string(now)) {
 			_ = exec.Command("docker", "rmi", id).Run()
 		}
 	}()
