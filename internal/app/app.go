@@ -10,14 +10,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/harness-dev/harness/internal/result"
 )
 
 // Exit codes.
 const (
-	ExitOK        = 0 // every SLO met
-	ExitFailed    = 1 // an SLO or assertion failed
-	ExitUsage     = 2 // bad usage or scenario
-	ExitInfra     = 3 // infrastructure failure (cluster could not start, precondition)
+	ExitOK        = result.ExitPassed // every SLO met
+	ExitFailed    = result.ExitFailed // an SLO or assertion failed
+	ExitUsage     = 2                 // bad usage or scenario
+	ExitInfra     = result.ExitError  // infrastructure failure (cluster could not start, precondition)
 	exitUnhandled = 3
 )
 
