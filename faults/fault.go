@@ -97,6 +97,7 @@ func Registry() []Spec {
 	return []Spec{
 		killSpec,
 		partitionSpec,
+		pauseSpec,
 	}
 }
 

@@ -23,20 +23,24 @@ func listCmd(args []string, stdout, stderr io.Writer) error {
 			lasts = "needs duration"
 		}
 		fmt.Fprintf(w, "  %s\t%s (%s)\n", s.Type, s.Doc, lasts)
-		writeParams(w, s.NewParams())
+		writeParams(w, s.NewParams)
 	}
 	fmt.Fprintln(w, "\nASSERTION TYPES (fields: name, type, from, within, params)")
 	for _, s := range assertions.Registry() {
 		fmt.Fprintf(w, "  %s\t%s\n", s.Type, s.Doc)
-		writeParams(w, s.NewParams())
+		writeParams(w, s.NewParams)
 	}
 	fmt.Fprintln(w, "\nMOMENTS for from: steady-state, faults.start, faults.end, <fault>.start, <fault>.end")
 	return w.Flush()
 }
 
 // writeParams lists the yaml fields of a parameter struct with their docs.
-func writeParams(w io.Writer, params any) {
-	for _, f := range scenarios.Fields(reflect.TypeOf(params)) {
+func writeParams(w io.Writer, newParams func() any) {
+	if newParams == nil {
+		fmt.Fprintln(w, "    (no params)")
+		return
+	}
+	for _, f := range scenarios.Fields(reflect.TypeOf(newParams())) {
 		fmt.Fprintf(w, "    params.%s\t%s: %s\n", f.Name, f.Type, f.Doc)
 	}
 }
