@@ -201,6 +201,9 @@ func sloNote(a result.Assertion) string {
 // faultLine is "type target [start..end]", and why it failed if it did.
 func faultLine(f result.Fault) string {
 	s := fmt.Sprintf("%s %s [%ss..%ss]", f.Type, f.Target, secs(f.Start), secs(f.End))
+	if f.Trigger != "" {
+		s += fmt.Sprintf(" triggered at %ss by %s (trigger latency %s)", secs(f.Triggered), f.Trigger, human(f.TriggerLatency))
+	}
 	if f.Error != "" {
 		s += " error: " + f.Error
 	} else if !f.Injected {

@@ -45,6 +45,7 @@ type rawFault struct {
 	At       string        `yaml:"at"`
 	After    string        `yaml:"after"`
 	Duration string        `yaml:"duration"`
+	Trigger  *rawTrigger   `yaml:"trigger"`
 }
 
 type rawAssertion struct {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/harness-dev/harness/assertions"
 	"github.com/harness-dev/harness/faults"
+	"github.com/harness-dev/harness/faults/trigger"
 )
 
 func TestStockScenariosAreValid(t *testing.T) {
@@ -40,7 +41,7 @@ func TestDecodeFull(t *testing.T) {
 	if len(sc.Cluster.KubeadmConfigPatches) != 1 || sc.Cluster.NodeImage == "" {
 		t.Fatalf("cluster decoded wrong: %+v", sc.Cluster)
 	}
-	if len(sc.Faults) != 2 || sc.Faults[0].Duration != 20*time.Second || sc.Faults[1].After != "cut" || sc.Faults[1].At != 5*time.Second {
+	if len(sc.Faults) != 3 || sc.Faults[0].Duration != 20*time.Second || sc.Faults[1].After != "cut" || sc.Faults[1].At != 5*time.Second {
 		t.Fatalf("faults decoded wrong: %+v", sc.Faults)
 	}
 	if sc.Faults[1].Target.Process != "worker" || sc.Faults[0].Fault == nil || sc.Faults[1].Line != 30 {
@@ -48,6 +49,13 @@ func TestDecodeFull(t *testing.T) {
 	}
 	if p, ok := sc.Faults[1].Params.(*faults.KillParams); !ok || p.Signal != "TERM" {
 		t.Fatalf("kill params decoded wrong: %#v", sc.Faults[1].Params)
+	}
+	tr := sc.Faults[2].Trigger
+	if tr == nil || tr.Type != "lease" || tr.Delay != 500*time.Millisecond || tr.Timeout != 2*time.Minute || tr.Trigger == nil {
+		t.Fatalf("trigger decoded wrong: %+v", tr)
+	}
+	if p, ok := tr.Params.(*trigger.LeaseParams); !ok || p.On != "acquired" {
+		t.Fatalf("trigger params decoded wrong: %#v", tr.Params)
 	}
 	if len(sc.Assertions) != 3 || sc.Assertions[0].Within != time.Minute || sc.Assertions[2].Assertion == nil {
 		t.Fatalf("assertions decoded wrong: %+v", sc.Assertions)

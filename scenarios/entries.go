@@ -16,13 +16,16 @@ import (
 func (d *decoder) faults(list *yaml.Node, raws []rawFault) []FaultEntry {
 	var out []FaultEntry
 	seen := map[string]bool{}
-	var earlier []string
+	var earlier, all []string
+	for _, r := range raws {
+		all = append(all, r.Name)
+	}
 	for i := range raws {
 		n := item(list, i)
 		if after := raws[i].After; after != "" && !slices.Contains(earlier, after) {
 			d.at(valueOf(n, "after", n), "after %q is not a fault declared before this one; valid: %s", after, orNone(earlier))
 		}
-		if e, ok := d.fault(n, &raws[i], seen); ok {
+		if e, ok := d.fault(n, &raws[i], seen, all); ok {
 			out = append(out, e)
 		}
 		earlier = append(earlier, raws[i].Name)
@@ -31,10 +34,11 @@ func (d *decoder) faults(list *yaml.Node, raws []rawFault) []FaultEntry {
 }
 
 // fault checks one fault; seen holds the fault names so far.
-func (d *decoder) fault(n *yaml.Node, raw *rawFault, seen map[string]bool) (FaultEntry, bool) {
+func (d *decoder) fault(n *yaml.Node, raw *rawFault, seen map[string]bool, all []string) (FaultEntry, bool) {
 	e := FaultEntry{Name: raw.Name, Type: raw.Type, Target: raw.Target, After: raw.After, Line: n.Line}
 	d.name(n, raw.Name, "fault name", seen)
 	e.At = d.duration(n, "at", raw.At)
+	e.Trigger = d.trigger(n, raw, all)
 	if raw.Target == (faults.Target{}) && absent(n, "target") {
 		d.at(valueOf(n, "target", n), "fault %s has no target; expected target: with component, node, or namespace and selector", raw.Name)
 	}

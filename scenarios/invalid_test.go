@@ -81,6 +81,14 @@ var invalidFiles = map[string][]string{
 		`5:12: cluster.workers: wrong type: got a string "two"; expected an integer`,
 		"7:3: faults: wrong type: got a mapping; expected a list",
 	},
+	"triggers.yaml": {
+		"10:14: fault a has a trigger and at/after; expected either a trigger or at/after",
+		`14:63: trigger of fault b: params.on: "renewed" is not a lease event; valid: acquired, lost`,
+		`18:46: moment "c.end" is not a moment that fault c can wait for; valid: steady-state, faults.start, a.start, a.end, b.start`,
+		`22:21: unknown trigger type "logline"; valid types: moment, lease, podCondition, event, logLine`,
+		`22:37: delay "soon" is not a duration`,
+		`26:37: field "reasn" not valid in the params of event; valid fields: reason, namespace, object`,
+	},
 	"duplicate-keys.yaml": {
 		`5:3: metadata.name: mapping key "name" already defined at line 4; expected each key once`,
 	},

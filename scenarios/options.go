@@ -6,6 +6,7 @@ import (
 
 	"github.com/harness-dev/harness/assertions"
 	"github.com/harness-dev/harness/faults"
+	"github.com/harness-dev/harness/faults/trigger"
 )
 
 // Options choose the fault and assertion types a scenario may use. The zero
@@ -16,6 +17,8 @@ type Options struct {
 	FaultTypes      func() []string
 	LookupAssertion func(typ string) (assertions.Spec, bool)
 	AssertionTypes  func() []string
+	LookupTrigger   func(typ string) (trigger.Spec, bool)
+	TriggerTypes    func() []string
 }
 
 func (o Options) withDefaults() Options {
@@ -30,6 +33,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.AssertionTypes == nil {
 		o.AssertionTypes = assertions.Types
+	}
+	if o.LookupTrigger == nil {
+		o.LookupTrigger = trigger.Lookup
+	}
+	if o.TriggerTypes == nil {
+		o.TriggerTypes = trigger.Types
 	}
 	return o
 }

@@ -71,8 +71,11 @@ type FaultEntry struct {
 	At       time.Duration
 	After    string
 	Duration time.Duration
-	Fault    faults.Fault
-	Line     int
+	// Trigger, when set, starts the fault on an event (At and After are
+	// then zero).
+	Trigger *TriggerEntry
+	Fault   faults.Fault
+	Line    int
 }
 
 // AssertionEntry is one assertion (or steady-state check) of a scenario.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/harness-dev/harness/assertions"
 	"github.com/harness-dev/harness/faults"
+	"github.com/harness-dev/harness/faults/trigger"
 	"github.com/harness-dev/harness/scenarios"
 )
 
@@ -27,6 +28,11 @@ func listCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(w, "\nASSERTION TYPES (fields: name, type, from, within, params)")
 	for _, s := range assertions.Registry() {
+		fmt.Fprintf(w, "  %s\t%s\n", s.Type, s.Doc)
+		writeParams(w, s.NewParams)
+	}
+	fmt.Fprintln(w, "\nTRIGGER TYPES (a fault's trigger: type, params, delay, timeout; instead of at/after)")
+	for _, s := range trigger.Registry() {
 		fmt.Fprintf(w, "  %s\t%s\n", s.Type, s.Doc)
 		writeParams(w, s.NewParams)
 	}

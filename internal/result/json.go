@@ -90,11 +90,21 @@ type faultJSON struct {
 	End      Seconds `json:"endSeconds"`
 	Injected bool    `json:"injected"`
 	Error    string  `json:"error,omitempty"`
+	// Trigger fields are set for faults started on an event.
+	Trigger        string   `json:"trigger,omitempty"`
+	Triggered      *Seconds `json:"triggeredSeconds,omitempty"`
+	TriggerLatency *Seconds `json:"triggerLatencySeconds,omitempty"`
 }
 
 // MarshalJSON writes the fault window in seconds of the timeline.
 func (f Fault) MarshalJSON() ([]byte, error) {
-	return json.Marshal(faultJSON{f.Name, f.Type, f.Target, Seconds(f.Start), Seconds(f.End), f.Injected, f.Error})
+	out := faultJSON{Name: f.Name, Type: f.Type, Target: f.Target, Start: Seconds(f.Start), End: Seconds(f.End),
+		Injected: f.Injected, Error: f.Error, Trigger: f.Trigger}
+	if f.Trigger != "" {
+		at, lat := Seconds(f.Triggered), Seconds(f.TriggerLatency)
+		out.Triggered, out.TriggerLatency = &at, &lat
+	}
+	return json.Marshal(out)
 }
 
 // UnmarshalJSON reads what MarshalJSON wrote.
@@ -103,7 +113,11 @@ func (f *Fault) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &in); err != nil {
 		return err
 	}
-	*f = Fault{in.Name, in.Type, in.Target, time.Duration(in.Start), time.Duration(in.End), in.Injected, in.Error}
+	*f = Fault{Name: in.Name, Type: in.Type, Target: in.Target, Start: time.Duration(in.Start), End: time.Duration(in.End),
+		Injected: in.Injected, Error: in.Error, Trigger: in.Trigger}
+	if in.Triggered != nil && in.TriggerLatency != nil {
+		f.Triggered, f.TriggerLatency = time.Duration(*in.Triggered), time.Duration(*in.TriggerLatency)
+	}
 	return nil
 }
 

@@ -61,6 +61,12 @@ type Fault struct {
 	Start, End time.Duration
 	Injected   bool
 	Error      string
+	// Trigger, for a fault started on an event, says what fired it;
+	// Triggered is when the harness saw it, and TriggerLatency the time
+	// from then to the injection, without the scenario's own delay.
+	Trigger        string
+	Triggered      time.Duration
+	TriggerLatency time.Duration
 }
 
 // Assertion is the verdict of one assertion (or steady-state check).

@@ -22,7 +22,10 @@ func sample() *Run {
 		Duration: 95250 * time.Millisecond,
 		Cluster:  Cluster{Name: "harness-lease-loss", Provider: "kind", NodeImage: "kind-node:v1.35.4", KubernetesVersion: "v1.35.4", Created: true},
 		Faults: []Fault{{Name: "partition-apiserver", Type: "partition", Target: "node control-plane",
-			Start: 36800 * time.Millisecond, End: 67200 * time.Millisecond, Injected: true}},
+			Start: 36800 * time.Millisecond, End: 67200 * time.Millisecond, Injected: true},
+			{Name: "pause-kcm", Type: "pause", Target: "kube-controller-manager on control-plane", Start: 70 * time.Second,
+				End: 80 * time.Second, Injected: true, Trigger: "lease kube-system/kube-controller-manager acquired by x",
+				Triggered: 69900 * time.Millisecond, TriggerLatency: 100 * time.Millisecond}},
 		SteadyState: []Assertion{{Name: "kcm-leads", Type: "leaseHeld", From: "steady-state", Verdict: verdict(assertions.Passed, 1133*time.Millisecond)}},
 		Assertions: []Assertion{
 			{Name: "kcm-lease-held", Type: "leaseHeld", From: "partition-apiserver.end", Verdict: verdict(assertions.Passed, 18300*time.Millisecond)},

@@ -52,7 +52,17 @@ func (r *run) runFaults(ctx context.Context) error {
 			if !waitOrDone(ctx, f.At) {
 				return
 			}
+			if f.Trigger != nil {
+				var ok bool
+				if ok, errs[i] = r.awaitTrigger(ctx, f, &r.res.Faults[i]); !ok {
+					return
+				}
+			}
 			errs[i] = r.oneFault(ctx, f, &r.res.Faults[i])
+			if f.Trigger != nil && r.res.Faults[i].Start > 0 {
+				rec := &r.res.Faults[i]
+				rec.TriggerLatency = rec.Start - rec.Triggered - f.Trigger.Delay
+			}
 		}()
 	}
 	wg.Wait()

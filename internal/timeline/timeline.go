@@ -5,6 +5,7 @@
 package timeline
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -173,4 +174,24 @@ func FindMark(events []Event, name string) (time.Duration, bool) {
 		}
 	}
 	return 0, false
+}
+
+// WaitMark waits until the mark name is recorded and returns its offset.
+func (r *Recorder) WaitMark(ctx context.Context, name string) (time.Duration, error) {
+	seen := 0
+	for {
+		ch := r.Changed()
+		r.mu.Lock()
+		events := r.events[seen:]
+		r.mu.Unlock()
+		if at, ok := FindMark(events, name); ok {
+			return at, nil
+		}
+		seen += len(events)
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+	}
 }
