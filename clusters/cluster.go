@@ -23,6 +23,17 @@ type Node interface {
 	Exec(ctx context.Context, stdin io.Reader, argv ...string) ([]byte, error)
 }
 
+// PowerCycler is a Node that can be powered off and on like a machine; the
+// kind provider's nodes are.
+type PowerCycler interface {
+	// Stop shuts the node down the way a machine shuts down (systemd's
+	// stop signal), waiting up to grace before killing it.
+	Stop(ctx context.Context, grace time.Duration) error
+	// Start boots a stopped node and waits until its init system runs;
+	// starting a running node does nothing.
+	Start(ctx context.Context) error
+}
+
 // Spec says what cluster to create.
 type Spec struct {
 	Name string

@@ -50,10 +50,15 @@ type Env struct {
 
 // Step is one command of a Revert.
 type Step struct {
-	Node  string   `json:"node"`
-	Argv  []string `json:"argv"`
-	Stdin []byte   `json:"stdin,omitempty"`
+	Node string `json:"node"`
+	// Action is empty for a command run in the node, or ActionStartNode.
+	Action string   `json:"action,omitempty"`
+	Argv   []string `json:"argv,omitempty"`
+	Stdin  []byte   `json:"stdin,omitempty"`
 }
+
+// ActionStartNode boots a powered-off node (a clusters.PowerCycler).
+const ActionStartNode = "start-node"
 
 // Revert undoes a fault.
 type Revert struct {
@@ -98,6 +103,7 @@ func Registry() []Spec {
 		killSpec,
 		partitionSpec,
 		pauseSpec,
+		rebootSpec,
 	}
 }
 

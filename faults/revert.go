@@ -18,6 +18,14 @@ func RunRevert(ctx context.Context, c *clusters.Cluster, rev Revert) error {
 		if n == nil {
 			continue
 		}
+		if s.Action == ActionStartNode {
+			if pc, ok := n.(clusters.PowerCycler); ok {
+				if err := pc.Start(ctx); err != nil {
+					errs = append(errs, fmt.Errorf("revert %s fault %s: %w", rev.Type, rev.Fault, err))
+				}
+			}
+			continue
+		}
 		if _, err := n.Exec(ctx, bytes.NewReader(s.Stdin), s.Argv...); err != nil {
 			errs = append(errs, fmt.Errorf("revert %s fault %s: %w", rev.Type, rev.Fault, err))
 		}

@@ -3,6 +3,7 @@ package kind
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -39,7 +40,9 @@ type nodeNet struct {
 }
 
 // setupPodNetwork waits for each node's pod CIDR, writes its CNI config and
-// routes every node to the others' pod CIDRs.
+// a boot script that routes it to the others' pod CIDRs and masquerades Pod
+// traffic, installs that script as a systemd unit (so a rebooted node
+// container gets its routes back, as kindnetd would re-add them) and runs it.
 func setupPodNetwork(ctx context.Context, client kubernetes.Interface, nodes []clusters.Node, podSubnet string) error {
 	nets, err := waitPodCIDRs(ctx, client, len(nodes))
 	if err != nil {
@@ -50,21 +53,55 @@ func setupPodNetwork(ctx context.Context, client kubernetes.Interface, nodes []c
 		if !ok {
 			return fmt.Errorf("node %s has not registered with the apiserver", n.Name())
 		}
-		script := fmt.Sprintf("mkdir -p /etc/cni/net.d && cat > %s && %s", cniConfigPath, masqueradeRule(podSubnet))
+		script := fmt.Sprintf("mkdir -p /etc/cni/net.d && cat > %s", cniConfigPath)
 		if _, err := n.Exec(ctx, strings.NewReader(cniConfig(self.podCIDR)), "sh", "-c", script); err != nil {
 			return fmt.Errorf("write CNI config: %w", err)
 		}
-		for _, other := range nets {
-			if other.name == self.name {
-				continue
-			}
-			if _, err := n.Exec(ctx, nil, "ip", "route", "replace", other.podCIDR, "via", other.ip); err != nil {
-				return fmt.Errorf("route to pod CIDR of %s: %w", other.name, err)
-			}
+		install := fmt.Sprintf("mkdir -p /etc/harness && cat > %s && printf '%%s' %s > /etc/systemd/system/%s && "+
+			"systemctl daemon-reload && systemctl enable %s 2>&1 && sh %s",
+			networkScriptPath, shellQuoteOne(networkUnit), networkUnitName, networkUnitName, networkScriptPath)
+		if _, err := n.Exec(ctx, strings.NewReader(networkScript(self, nets, podSubnet)), "sh", "-c", install); err != nil {
+			return fmt.Errorf("install the pod network boot script: %w", err)
 		}
 	}
 	return nil
 }
+
+const (
+	networkScriptPath = "/etc/harness/network-up.sh"
+	networkUnitName   = "harness-network.service"
+	networkUnit       = `[Unit]
+Description=harness pod network: routes to the other nodes' pod CIDRs and Pod masquerading
+Before=kubelet.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/sh ` + networkScriptPath + `
+
+[Install]
+WantedBy=multi-user.target
+`
+)
+
+// networkScript is the boot script of node self.
+func networkScript(self nodeNet, nets map[string]nodeNet, podSubnet string) string {
+	lines := []string{"# written by harness (clusters/kind/network.go)", masqueradeRule(podSubnet)}
+	names := make([]string, 0, len(nets))
+	for name := range nets {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if other := nets[name]; other.name != self.name {
+			lines = append(lines, fmt.Sprintf("ip route replace %s via %s || echo 'no route to pod CIDR %s of %s'",
+				other.podCIDR, other.ip, other.podCIDR, other.name))
+		}
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+func shellQuoteOne(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // masqueradeRule NATs traffic from pods to anything outside the pod subnet.
 func masqueradeRule(podSubnet string) string {
