@@ -104,6 +104,7 @@ func Registry() []Spec {
 		partitionSpec,
 		pauseSpec,
 		rebootSpec,
+		staticPodsSpec,
 	}
 }
 

@@ -1,0 +1,137 @@
+package faults
+
+import (
+	"context"
+	"io"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/harness-dev/harness/clusters"
+)
+
+func TestNewCatalogueValidates(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		typ     string
+		target  Target
+		params  any
+		wantErr string
+	}{
+		{"pause", Target{Component: "etcd"}, nil, ""},
+		{"pause", Target{Node: "worker"}, nil, "target: want component"},
+		{"reboot-node", Target{Node: "worker"}, &RebootParams{}, ""},
+		{"reboot-node", Target{}, &RebootParams{Mode: "containerd"}, ""},
+		{"reboot-node", Target{}, &RebootParams{Mode: "halt"}, `params.mode: unknown mode "halt"; valid: machine, kubelet, containerd`},
+		{"reboot-node", Target{}, &RebootParams{Grace: -1}, "params.grace: -1ns is negative"},
+		{"reboot-node", Target{Component: "etcd"}, &RebootParams{}, "target: reboot-node takes node"},
+		{"rebuild-static-pods", Target{}, &StaticPodsParams{Components: []string{"etcd", "kube-apiserver"}}, ""},
+		{"rebuild-static-pods", Target{}, &StaticPodsParams{}, "params.components: missing"},
+		{"rebuild-static-pods", Target{}, &StaticPodsParams{Components: []string{"kubelet"}}, `params.components: unknown component "kubelet"; valid: kube-apiserver`},
+		{"rebuild-static-pods", Target{}, &StaticPodsParams{Components: []string{"etcd"}, Mode: "touch"}, `params.mode: unknown mode "touch"; valid: move, rewrite`},
+		{"rebuild-static-pods", Target{Component: "etcd"}, &StaticPodsParams{Components: []string{"etcd"}}, "target: rebuild-static-pods takes node"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.typ+"/"+tt.wantErr, func(t *testing.T) {
+			t.Parallel()
+			spec, ok := Lookup(tt.typ)
+			if !ok {
+				t.Fatalf("no fault type %s; have %v", tt.typ, Types())
+			}
+			_, err := spec.New(Common{Name: "f", Target: tt.target}, tt.params)
+			if (err == nil) != (tt.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("err = %v, want %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// replyNode answers commands by their first arguments and records them.
+type replyNode struct {
+	fakeNode
+	replies map[string]string
+	stdins  []string
+}
+
+func (n *replyNode) Exec(_ context.Context, stdin io.Reader, argv ...string) ([]byte, error) {
+	n.ran = append(n.ran, argv)
+	if stdin != nil {
+		b, _ := io.ReadAll(stdin)
+		n.stdins = append(n.stdins, string(b))
+	}
+	return []byte(n.replies[strings.Join(argv, " ")]), nil
+}
+
+const schedulerManifest = `apiVersion: v1
+kind: Pod
+metadata:
+  name: kube-scheduler
+  namespace: kube-system
+spec:
+  containers:
+  - name: kube-scheduler
+    image: registry.k8s.io/kube-scheduler:v1.35.4
+`
+
+func TestStaticPodsRewriteAndRestore(t *testing.T) {
+	t.Parallel()
+	n := &replyNode{fakeNode: fakeNode{name: "cp", role: "control-plane"},
+		replies: map[string]string{"cat /etc/kubernetes/manifests/kube-scheduler.yaml": schedulerManifest}}
+	env := Env{Cluster: &clusters.Cluster{Nodes: []clusters.Node{n}}, RunID: "run1"}
+	f, err := staticPodsSpec.New(Common{Name: "rebuild"}, &StaticPodsParams{Components: []string{"kube-scheduler"}, Mode: "rewrite"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev, err := f.Plan(context.Background(), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rev.Steps) != 1 || string(rev.Steps[0].Stdin) != schedulerManifest {
+		t.Fatalf("the revert does not restore the manifest byte for byte: %+v", rev.Steps)
+	}
+	if script := rev.Steps[0].Argv[2]; !strings.Contains(script, "mv -f /etc/kubernetes/kube-scheduler.yaml.harness /etc/kubernetes/manifests/kube-scheduler.yaml") {
+		t.Fatalf("revert script %q does not write through a file outside the manifest directory", script)
+	}
+	if err := f.Inject(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	var written struct {
+		Metadata struct{ Annotations map[string]string }
+	}
+	if err := yaml.Unmarshal([]byte(n.stdins[0]), &written); err != nil || written.Metadata.Annotations["harness.dev/rebuilt-by"] != "run1" {
+		t.Fatalf("rewritten manifest lacks the annotation (%v):\n%s", err, n.stdins[0])
+	}
+}
+
+func TestRebootPlansBootOrServiceStart(t *testing.T) {
+	t.Parallel()
+	n := &fakeNode{name: "cp", role: "control-plane"}
+	env := Env{Cluster: &clusters.Cluster{Nodes: []clusters.Node{n}}}
+	f, _ := rebootSpec.New(Common{Name: "r"}, &RebootParams{Mode: "machine"})
+	if _, err := f.Plan(context.Background(), env); err == nil || !strings.Contains(err.Error(), "use mode kubelet or containerd") {
+		t.Fatalf("machine mode on a node that cannot power cycle: %v", err)
+	}
+	f, _ = rebootSpec.New(Common{Name: "r"}, &RebootParams{Mode: "kubelet"})
+	rev, err := f.Plan(context.Background(), env)
+	if err != nil || len(rev.Steps) != 1 || strings.Join(rev.Steps[0].Argv, " ") != "systemctl start kubelet" {
+		t.Fatalf("revert %+v, %v; want systemctl start kubelet", rev, err)
+	}
+	if err := f.Inject(context.Background(), env); err != nil || strings.Join(n.ran[0], " ") != "systemctl stop kubelet" {
+		t.Fatalf("inject ran %v, %v", n.ran, err)
+	}
+}
+
+func TestPauseRevertContinuesByName(t *testing.T) {
+	t.Parallel()
+	n := &fakeNode{name: "cp", role: "control-plane"}
+	env := Env{Cluster: &clusters.Cluster{Nodes: []clusters.Node{n}}}
+	f, _ := pauseSpec.New(Common{Name: "p", Target: Target{Component: "kube-scheduler"}}, nil)
+	rev, err := f.Plan(context.Background(), env)
+	if err != nil || len(rev.Steps) != 1 || !strings.Contains(rev.Steps[0].Argv[2], "kill -s CONT $pids; true") {
+		t.Fatalf("revert %+v, %v", rev, err)
+	}
+	if err := f.Inject(context.Background(), env); err != nil || !strings.Contains(n.ran[0][2], "kill -s STOP $pids") {
+		t.Fatalf("inject ran %v, %v", n.ran, err)
+	}
+}
