@@ -31,6 +31,16 @@ func TestNewCatalogueValidates(t *testing.T) {
 		{"rebuild-static-pods", Target{}, &StaticPodsParams{Components: []string{"kubelet"}}, `params.components: unknown component "kubelet"; valid: kube-apiserver`},
 		{"rebuild-static-pods", Target{}, &StaticPodsParams{Components: []string{"etcd"}, Mode: "touch"}, `params.mode: unknown mode "touch"; valid: move, rewrite`},
 		{"rebuild-static-pods", Target{Component: "etcd"}, &StaticPodsParams{Components: []string{"etcd"}}, "target: rebuild-static-pods takes node"},
+		{"network", Target{}, &NetworkParams{Mode: "latency", Delay: 100e6}, ""},
+		{"network", Target{}, &NetworkParams{Mode: "latency"}, "params.delay: latency needs a delay above zero"},
+		{"network", Target{}, &NetworkParams{Mode: "loss", Percent: 120}, "params.percent: 120 is not a loss percentage"},
+		{"network", Target{}, &NetworkParams{Mode: "bandwidth", Rate: "fast"}, `params.rate: "fast" is not a tc rate`},
+		{"network", Target{}, &NetworkParams{Mode: "bandwidth", Rate: "1.5mbit"}, ""},
+		{"network", Target{}, &NetworkParams{Mode: "partition"}, "target.component: partition of one edge needs a component"},
+		{"network", Target{Component: "kube-scheduler"}, &NetworkParams{Mode: "partition"}, ""},
+		{"network", Target{Component: "kube-scheduler"}, &NetworkParams{Mode: "latency", Delay: 1e6}, "params.mode: latency applies to a node's or Pod's interface"},
+		{"network", Target{}, &NetworkParams{Mode: "jam"}, `params.mode: unknown mode "jam"; valid: latency, loss, bandwidth, partition`},
+		{"network", Target{Namespace: "x"}, &NetworkParams{Mode: "loss", Percent: 5}, "target: namespace and selector go together"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.typ+"/"+tt.wantErr, func(t *testing.T) {
@@ -133,5 +143,45 @@ func TestPauseRevertContinuesByName(t *testing.T) {
 	}
 	if err := f.Inject(context.Background(), env); err != nil || !strings.Contains(n.ran[0][2], "kill -s STOP $pids") {
 		t.Fatalf("inject ran %v, %v", n.ran, err)
+	}
+}
+
+func TestNetworkScripts(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name         string
+		params       NetworkParams
+		place        place
+		inject, undo []string
+	}{
+		{"node loss", NetworkParams{Mode: "loss", Percent: 25, Port: 6443}, place{node: "n"},
+			[]string{"iptables -w -I OUTPUT -p tcp --dport 6443 -m statistic --mode random --probability 0.2500 -m comment --comment harness:r:f -j DROP"},
+			[]string{"while iptables -w -D OUTPUT -p tcp --dport 6443 -m statistic", "; true"}},
+		{"pod bandwidth", NetworkParams{Mode: "bandwidth", Rate: "1mbit"}, place{node: "n", netns: "cni-1"},
+			[]string{"ip netns exec cni-1 tc qdisc replace dev eth0 root tbf rate 1mbit"},
+			[]string{"[ -e /var/run/netns/cni-1 ] || exit 0; ip netns exec cni-1 tc qdisc del dev eth0 root"}},
+		{"latency explains a missing qdisc", NetworkParams{Mode: "latency", Delay: 200e6, Jitter: 50e6}, place{node: "n"},
+			[]string{"netem delay 200ms 50ms", "this kernel has no netem qdisc"},
+			[]string{"tc qdisc del dev eth0 root"}},
+		{"component edge", NetworkParams{Mode: "partition", Port: 6443}, place{node: "n", component: "kube-scheduler"},
+			[]string{"mount -t cgroup -o net_cls", "-m cgroup --cgroup 0x1", "--dport 6443", "> /run/harness/net_cls/harness_r_f/cgroup.procs", "setsid sh /run/harness/harness_r_f.sh"},
+			[]string{"kill $(cat /run/harness/harness_r_f.pid)", "while iptables -w -D OUTPUT -m cgroup", "rmdir /run/harness/net_cls/harness_r_f"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := &network{c: Common{Name: "f"}, p: tt.params}
+			in, out := f.scripts(tt.place, "harness:r:f")
+			for _, w := range tt.inject {
+				if !strings.Contains(in, w) {
+					t.Errorf("injection lacks %q:\n%s", w, in)
+				}
+			}
+			for _, w := range tt.undo {
+				if !strings.Contains(out, w) {
+					t.Errorf("revert lacks %q:\n%s", w, out)
+				}
+			}
+		})
 	}
 }

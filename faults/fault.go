@@ -105,6 +105,7 @@ func Registry() []Spec {
 		pauseSpec,
 		rebootSpec,
 		staticPodsSpec,
+		networkSpec,
 	}
 }
 
