@@ -5,7 +5,7 @@ BIN := bin/harness
 NODE_IMAGE ?= harness.dev/kind-node:v1.35.4
 REPORT_DIR ?= _output/reports
 
-.PHONY: all build test test-unit node-image docker run-lease-loss bench vet clean
+.PHONY: all build test test-unit node-image docker run-lease-loss bench bench-triggers vet clean
 
 all: build
 
@@ -39,6 +39,10 @@ run-lease-loss: build node-image
 # The harness's own overhead on a stock scenario (not part of `make test`).
 bench: build node-image
 	HARNESS_NODE_IMAGE=$(NODE_IMAGE) $(GO) test -run '^$$' -bench Overhead -benchtime 1x -timeout 30m ./test/e2e/
+
+# Delay from a change sent to the apiserver to a watch-based trigger firing.
+bench-triggers: node-image
+	HARNESS_NODE_IMAGE=$(NODE_IMAGE) $(GO) test -run '^$$' -bench TriggerLatency -benchtime 1x -timeout 30m ./faults/
 
 clean:
 	rm -rf bin _output

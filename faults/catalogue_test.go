@@ -2,9 +2,11 @@ package faults
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"sigs.k8s.io/yaml"
 
@@ -183,5 +185,39 @@ func TestNetworkScripts(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// powerNode is a node that can be powered off and on.
+type powerNode struct {
+	fakeNode
+	started int
+}
+
+func (n *powerNode) Stop(context.Context, time.Duration) error { return nil }
+func (n *powerNode) Start(context.Context) error               { n.started++; return nil }
+
+// TestRunRevertBootsNodes: a journaled reboot revert (as `harness cleanup`
+// reads it back) boots the node, and runs in-node steps of other faults.
+func TestRunRevertBootsNodes(t *testing.T) {
+	t.Parallel()
+	n := &powerNode{fakeNode: fakeNode{name: "cp", role: "control-plane"}}
+	c := &clusters.Cluster{Nodes: []clusters.Node{n}}
+	f, _ := rebootSpec.New(Common{Name: "r"}, &RebootParams{})
+	rev, err := f.Plan(context.Background(), Env{Cluster: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.Marshal(rev)
+	var back Revert
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	back.Steps = append(back.Steps, Step{Node: "cp", Argv: []string{"true"}}, Step{Node: "gone", Argv: []string{"x"}})
+	if err := RunRevert(context.Background(), c, back); err != nil {
+		t.Fatal(err)
+	}
+	if n.started != 1 || len(n.ran) != 1 {
+		t.Fatalf("started %d times, ran %v; want one boot and one command (none on the gone node)", n.started, n.ran)
 	}
 }

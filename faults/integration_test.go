@@ -47,7 +47,7 @@ func TestMain(m *testing.M) {
 
 // sharedEnv returns the Env of the test binary's cluster, creating it on
 // first use, and waits until the cluster is healthy.
-func sharedEnv(t *testing.T) faults.Env {
+func sharedEnv(t testing.TB) faults.Env {
 	t.Helper()
 	testenv.RequireDocker(t)
 	image := testenv.NodeImage(t)
@@ -79,7 +79,7 @@ func sharedEnv(t *testing.T) faults.Env {
 
 // waitHealthy waits until every kube-system Pod is Ready and the apiserver
 // answers, so that each test starts from (and leaves) a healthy cluster.
-func waitHealthy(t *testing.T, env faults.Env) {
+func waitHealthy(t testing.TB, env faults.Env) {
 	t.Helper()
 	g := NewWithT(t)
 	g.Eventually(func() error {

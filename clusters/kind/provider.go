@@ -133,17 +133,14 @@ func (p *Provider) exportOnFailure(ctx context.Context, spec clusters.Spec) {
 	p.log.Info("node logs exported", "cluster", spec.Name, "dir", spec.LogDir)
 }
 
-// Get returns a running cluster.
+// Get returns an existing cluster. When its kubeconfig cannot be read (the
+// control-plane node is powered off) it returns the nodes and an error.
 func (p *Provider) Get(ctx context.Context, name string) (*clusters.Cluster, error) {
-	kubeconfig, err := p.kind.KubeConfig(name, false)
-	if err != nil {
-		return nil, fmt.Errorf("kubeconfig of kind cluster %q: %w", name, err)
-	}
 	kindNodes, err := p.kind.ListNodes(name)
 	if err != nil {
 		return nil, fmt.Errorf("nodes of kind cluster %q: %w", name, err)
 	}
-	c := &clusters.Cluster{Name: name, Provider: p.Name(), Kubeconfig: []byte(kubeconfig)}
+	c := &clusters.Cluster{Name: name, Provider: p.Name()}
 	for _, kn := range kindNodes {
 		role, err := kn.Role()
 		if err != nil {
@@ -155,6 +152,13 @@ func (p *Provider) Get(ctx context.Context, name string) (*clusters.Cluster, err
 		return nil, fmt.Errorf("kind cluster %q has no nodes", name)
 	}
 	c.NodeImage = nodeImage(ctx, c.Nodes[0].Name())
+	kubeconfig, err := p.kind.KubeConfig(name, false)
+	if err != nil {
+		// A powered-off control plane (a reboot-node fault cut short) has no
+		// readable kubeconfig; the nodes are still there to revert faults on.
+		return c, fmt.Errorf("kubeconfig of kind cluster %q (is its control-plane node running?): %w", name, err)
+	}
+	c.Kubeconfig = []byte(kubeconfig)
 	return c, nil
 }
 

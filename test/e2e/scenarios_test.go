@@ -8,10 +8,16 @@ import (
 	"testing"
 )
 
+// stockScenarios are the files of scenarios/ that .ci/run runs end to end.
+var stockScenarios = []string{
+	"lease-loss", "kill-controller-manager", "pause-controller-manager", "partition-controller-manager",
+	"reboot-control-plane", "rebuild-etcd-apiserver",
+}
+
 // TestIntegrationStockScenarios runs the stock control-plane scenarios end
 // to end: the stock components recover, so every SLO passes (exit 0).
 func TestIntegrationStockScenarios(t *testing.T) {
-	for _, name := range []string{"lease-loss", "kill-controller-manager"} {
+	for _, name := range stockScenarios {
 		t.Run(name, func(t *testing.T) {
 			h := newHarness(t)
 			out, code := h.run(filepath.Join("scenarios", name+".yaml"))
