@@ -47,7 +47,7 @@ func TestIntegrationNetworkComponentEdge(t *testing.T) {
 	left := inNode(t, env, "iptables -S OUTPUT | grep -c harness: ; ls /run/harness/net_cls | grep -c harness; ps -eo args | grep -c '^sh /run/harness/'; true")
 	g.Expect(strings.Fields(left)).To(Equal([]string{"0", "0", "0"}), "rules, cgroups or enroll loops left behind:\n%s", left)
 	g.Eventually(func() (time.Duration, error) { return sinceRenewal(env, "kube-controller-manager") }).
-		WithTimeout(2*time.Minute).WithPolling(time.Second).Should(BeNumerically("<", 5*time.Second))
+		WithTimeout(2 * time.Minute).WithPolling(time.Second).Should(BeNumerically("<", 5*time.Second))
 	revert()
 	waitHealthy(t, env)
 }

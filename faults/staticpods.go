@@ -94,7 +94,9 @@ func restoreScript(component string) string {
 	return fmt.Sprintf("cat > %s && mv -f %s %s && rm -f %s", tmp, tmp, manifestPath(component), movedPath(component))
 }
 
-func movedPath(component string) string { return "/etc/kubernetes/harness-moved-" + component + ".yaml" }
+func movedPath(component string) string {
+	return "/etc/kubernetes/harness-moved-" + component + ".yaml"
+}
 
 // Inject moves or rewrites the manifests, then starts the hook.
 func (f *staticPods) Inject(ctx context.Context, env Env) error {

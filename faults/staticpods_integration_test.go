@@ -61,7 +61,7 @@ func TestIntegrationRebuildStaticPods(t *testing.T) {
 				t.Fatalf("left behind in /etc/kubernetes: %s", left)
 			}
 			g.Eventually(func() (string, error) { return configHash(env, tt.component) }).
-				WithTimeout(3*time.Minute).WithPolling(time.Second).Should(Equal(beforeHash))
+				WithTimeout(3 * time.Minute).WithPolling(time.Second).Should(Equal(beforeHash))
 			revert()
 			waitHealthy(t, env)
 		})
