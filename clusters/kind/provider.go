@@ -213,6 +213,9 @@ func Client(kubeconfig []byte) (*kubernetes.Clientset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse kubeconfig: %w", err)
 	}
+	// client-go's default of 5 requests per second would delay probes and
+	// arming triggers by hundreds of milliseconds; kubectl allows 50.
+	cfg.QPS, cfg.Burst = 50, 100
 	return kubernetes.NewForConfig(cfg)
 }
 
