@@ -106,6 +106,7 @@ func Registry() []Spec {
 		rebootSpec,
 		staticPodsSpec,
 		networkSpec,
+		expireCertsSpec,
 	}
 }
 
