@@ -107,6 +107,7 @@ func Registry() []Spec {
 		staticPodsSpec,
 		networkSpec,
 		expireCertsSpec,
+		deleteCRDsSpec,
 	}
 }
 
