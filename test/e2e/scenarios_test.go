@@ -11,7 +11,7 @@ import (
 // stockScenarios are the files of scenarios/ that .ci/run runs end to end.
 var stockScenarios = []string{
 	"lease-loss", "kill-controller-manager", "pause-controller-manager", "partition-controller-manager",
-	"reboot-control-plane", "rebuild-etcd-apiserver",
+	"reboot-control-plane", "rebuild-etcd-apiserver", "expire-apiserver-cert", "delete-crds-during-startup",
 }
 
 // TestIntegrationStockScenarios runs the stock control-plane scenarios end
