@@ -42,10 +42,15 @@ func TestIntegrationDeleteCRDs(t *testing.T) {
 	g.Expect(crd.UnmarshalJSON([]byte(widgetCRD))).To(Succeed())
 	_, err = dc.Resource(crds).Create(ctx, &crd, metav1.CreateOptions{})
 	g.Expect(err).NotTo(HaveOccurred())
-	t.Cleanup(func() { _ = dc.Resource(crds).Delete(context.Background(), "widgets.harness.test", metav1.DeleteOptions{}) })
+	t.Cleanup(func() {
+		_ = dc.Resource(crds).Delete(context.Background(), "widgets.harness.test", metav1.DeleteOptions{})
+	})
 	w := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "harness.test/v1", "kind": "Widget",
 		"metadata": map[string]any{"name": "w1", "namespace": "default"}, "spec": map[string]any{"size": int64(3)}}}
-	g.Eventually(func() error { _, err := dc.Resource(widgets).Namespace("default").Create(ctx, w, metav1.CreateOptions{}); return err }).
+	g.Eventually(func() error {
+		_, err := dc.Resource(widgets).Namespace("default").Create(ctx, w, metav1.CreateOptions{})
+		return err
+	}).
 		WithTimeout(time.Minute).Should(Succeed())
 	before, err := dc.Resource(crds).Get(ctx, "widgets.harness.test", metav1.GetOptions{})
 	g.Expect(err).NotTo(HaveOccurred())

@@ -54,7 +54,7 @@ func TestIntegrationExpireCerts(t *testing.T) {
 		Should(MatchError(ContainSubstring("certificate has expired")), "the apiserver does not serve the expired certificate")
 	revert()
 	g.Expect(inNode(t, env, sum)).To(Equal(before), "certificate not restored byte for byte")
-	g.Eventually(func() error { return handshake(t, env) }).WithTimeout(2*time.Minute).WithPolling(time.Second).Should(Succeed())
+	g.Eventually(func() error { return handshake(t, env) }).WithTimeout(2 * time.Minute).WithPolling(time.Second).Should(Succeed())
 	revert()
 	g.Expect(inNode(t, env, "ls /etc/kubernetes/pki | grep -c harness; true")).To(Equal(fmt.Sprintln(0)))
 	waitHealthy(t, env)
