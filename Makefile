@@ -5,7 +5,7 @@ BIN := bin/harness
 NODE_IMAGE ?= harness.dev/kind-node:v1.35.4
 REPORT_DIR ?= _output/reports
 
-.PHONY: all build test test-unit node-image docker run-lease-loss bench bench-triggers vet clean
+.PHONY: all build test test-unit node-image docker selfheal-image run-lease-loss qualify bench bench-triggers vet clean
 
 all: build
 
@@ -24,6 +24,11 @@ docker:
 node-image: docker
 	bash hack/node-image/build.sh $(NODE_IMAGE)
 
+# The component under test of the qualification suite (static binary,
+# `docker import`, no registry).
+selfheal-image: docker
+	bash hack/images/build.sh test/images/selfheal harness.dev/selfheal:dev
+
 # Unit tests only: no Docker, no cluster.
 test-unit:
 	$(GO) test -short ./...
@@ -35,6 +40,16 @@ test: node-image
 # The main job: a stock scenario end to end.
 run-lease-loss: build node-image
 	$(BIN) run --node-image $(NODE_IMAGE) --report-dir $(REPORT_DIR) scenarios/lease-loss.yaml
+
+# The qualification suite: the five documented self-healing failures (every
+# bug variant must fail for its reason, every fixed variant must pass) and the
+# stock control-plane scenarios, QUALIFY_ROUNDS times on one shared cluster.
+# The table goes to _output/qualify/table.md. (`make test` runs one round of
+# the five failures only.)
+QUALIFY_ROUNDS ?= 3
+qualify: node-image
+	QUALIFY_ROUNDS=$(QUALIFY_ROUNDS) QUALIFY_STOCK=1 QUALIFY_OUT=$(CURDIR)/_output/qualify \
+	HARNESS_NODE_IMAGE=$(NODE_IMAGE) $(GO) test -count=1 -timeout 300m -run TestIntegrationQualify -v ./test/qualify/
 
 # The harness's own overhead on a stock scenario (not part of `make test`).
 bench: build node-image

@@ -97,6 +97,8 @@ func Registry() []Spec {
 		podsCreatableSpec,
 		componentReadySpec,
 		noCrashLoopSpec,
+		noRestartsSpec,
+		httpAvailableSpec,
 	}
 }
 

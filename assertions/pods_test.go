@@ -79,7 +79,7 @@ func TestPodsCreatable(t *testing.T) {
 
 func TestRegistryListsEveryType(t *testing.T) {
 	t.Parallel()
-	want := []string{"leaseHeld", "podsCreatable", "componentReady", "noCrashLoop"}
+	want := []string{"leaseHeld", "podsCreatable", "componentReady", "noCrashLoop", "noRestarts", "httpAvailable"}
 	got := Types()
 	if len(got) != len(want) {
 		t.Fatalf("types %v, want %v", got, want)

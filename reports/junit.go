@@ -6,7 +6,9 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -130,6 +132,9 @@ func suiteProperties(r *result.Run) *junitProperties {
 	p := props("seed", strconv.FormatInt(r.Seed, 10), "runID", r.RunID, "file", r.File,
 		"cluster", r.Cluster.Name, "provider", r.Cluster.Provider, "nodeImage", r.Cluster.NodeImage,
 		"kubernetesVersion", r.Cluster.KubernetesVersion)
+	for _, k := range slices.Sorted(maps.Keys(r.Parameters)) {
+		p.List = append(p.List, junitProperty{"param." + k, r.Parameters[k]})
+	}
 	for _, f := range r.Faults {
 		p.List = append(p.List, junitProperty{"fault", f.Name + "=" + faultLine(f)})
 	}

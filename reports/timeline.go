@@ -51,10 +51,11 @@ type summarizer struct {
 	holders  map[string]string
 	ready    map[string]bool
 	restarts map[string]int32
+	http     map[string]bool
 }
 
 func newSummarizer() *summarizer {
-	return &summarizer{holders: map[string]string{}, ready: map[string]bool{}, restarts: map[string]int32{}}
+	return &summarizer{holders: map[string]string{}, ready: map[string]bool{}, restarts: map[string]int32{}, http: map[string]bool{}}
 }
 
 // line describes e, or returns "" when e changes nothing worth a line.
@@ -66,6 +67,8 @@ func (s *summarizer) line(e timeline.Event) string {
 		return strings.TrimSpace("apiserver unreachable: " + e.Note)
 	case e.Type == timeline.OutageEnded:
 		return "apiserver reachable again"
+	case e.HTTP != nil:
+		return s.httpProbe(e)
 	case e.Lease != nil && e.Action != "deleted":
 		return s.lease(e)
 	case e.Node != nil:
@@ -74,6 +77,17 @@ func (s *summarizer) line(e timeline.Event) string {
 		return s.pod(e)
 	}
 	return ""
+}
+
+func (s *summarizer) httpProbe(e timeline.Event) string {
+	if prev, ok := s.http[e.HTTP.Probe]; ok && prev == e.HTTP.OK {
+		return ""
+	}
+	s.http[e.HTTP.Probe] = e.HTTP.OK
+	if e.HTTP.OK {
+		return "data plane " + e.HTTP.URL + " answers (" + e.HTTP.Probe + ")"
+	}
+	return "data plane " + e.HTTP.URL + " does not answer (" + e.HTTP.Probe + "): " + e.HTTP.Error
 }
 
 func (s *summarizer) lease(e timeline.Event) string {

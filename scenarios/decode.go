@@ -17,6 +17,7 @@ type rawDoc struct {
 	APIVersion  string         `yaml:"apiVersion"`
 	Kind        string         `yaml:"kind"`
 	Metadata    Metadata       `yaml:"metadata"`
+	Parameters  []Parameter    `yaml:"parameters"`
 	Cluster     Cluster        `yaml:"cluster"`
 	Setup       rawSetup       `yaml:"setup"`
 	SteadyState []rawAssertion `yaml:"steadyState"`
@@ -62,6 +63,7 @@ var entryNames = map[string]string{
 	"assertions":  "an assertion",
 	"steadyState": "a steadyState check",
 	"waitFor":     "a waitFor entry",
+	"parameters":  "a parameter",
 }
 
 // decoder decodes one file, collecting every problem.

@@ -19,7 +19,13 @@ var invalidFiles = map[string][]string{
 		`1:13: apiVersion "harness.dev/v1" not supported; expected harness.dev/v1alpha1`,
 		`2:7: kind "Scenaro" not supported; expected Scenario`,
 		"4:3: metadata.name missing; expected a name",
-		`5:1: field "spec" not valid in a scenario; valid fields: apiVersion, kind, metadata, cluster, setup, steadyState, faults, assertions`,
+		`5:1: field "spec" not valid in a scenario; valid fields: apiVersion, kind, metadata, parameters, cluster, setup, steadyState, faults, assertions`,
+	},
+	"parameters.yaml": {
+		`8:14: parameter variant: default "broken" is not one of its values; expected one of bug, fixed`,
+		`9:11: parameter name "variant" is used twice`,
+		`10:11: parameter name "Bad_Name" not valid`,
+		`12:5: field "defualt" not valid in a parameter; valid fields: name, values, default`,
 	},
 	"no-assertions.yaml": {"1:1: no assertions; expected at least one entry under assertions:"},
 	"fault-fields.yaml": {

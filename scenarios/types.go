@@ -23,6 +23,7 @@ const (
 type Scenario struct {
 	File        string
 	Metadata    Metadata
+	Parameters  []Parameter
 	Cluster     Cluster
 	Setup       Setup
 	SteadyState []AssertionEntry

@@ -26,6 +26,7 @@ func (d *decoder) validate(doc *yaml.Node, raw *rawDoc) *Scenario {
 	meta := valueOf(doc, "metadata", doc)
 	d.name(meta, raw.Metadata.Name, "metadata.name", nil)
 	sc := &Scenario{File: d.file, Metadata: raw.Metadata, Cluster: raw.Cluster}
+	sc.Parameters = d.parameters(valueOf(doc, "parameters", doc), raw.Parameters)
 	d.cluster(valueOf(doc, "cluster", doc), &sc.Cluster)
 	sc.Setup = d.setup(valueOf(doc, "setup", doc), raw.Setup)
 	sc.Faults = d.faults(valueOf(doc, "faults", doc), raw.Faults)

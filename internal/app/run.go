@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/rand"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/harness-dev/harness/clusters/kind"
@@ -23,6 +24,20 @@ type runFlags struct {
 	keepCluster, verbose                        bool
 	seed                                        int64
 	timeout                                     time.Duration
+	params                                      map[string]string
+}
+
+// param records one --param NAME=VALUE.
+func (f *runFlags) param(s string) error {
+	k, v, ok := strings.Cut(s, "=")
+	if !ok || k == "" {
+		return fmt.Errorf("%q: expected NAME=VALUE", s)
+	}
+	if f.params == nil {
+		f.params = map[string]string{}
+	}
+	f.params[k] = v
+	return nil
 }
 
 func parseRunFlags(args []string, stderr io.Writer) (*runFlags, []string, error) {
@@ -36,6 +51,7 @@ func parseRunFlags(args []string, stderr io.Writer) (*runFlags, []string, error)
 	fs.BoolVar(&f.keepCluster, "keep-cluster", false, "keep the cluster of a run that did not pass, and print how to reach it")
 	fs.BoolVar(&f.verbose, "v", false, "log details to stderr")
 	fs.Int64Var(&f.seed, "seed", 0, "seed of the run's randomness (default: from the clock; printed and reported)")
+	fs.Func("param", "NAME=VALUE: a value for the scenario's parameter NAME (repeatable)", f.param)
 	fs.DurationVar(&f.timeout, "timeout", 10*time.Minute, "how long to observe after the faults before undecided assertions fail")
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, usageErr("run: %v", err)
@@ -62,7 +78,11 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	for _, sc := range scs {
+	params := make([]map[string]string, len(scs))
+	for i, sc := range scs {
+		if params[i], err = sc.ResolveParams(f.params); err != nil {
+			return usageErr("run: %v", err)
+		}
 		if r := sc.Cluster.Reuse; r != "" && f.cluster == "" && f.allowContext != "kind-"+r {
 			return usageErr("run: %s reuses cluster %q, which this run did not create; "+
 				"name its context with --allow-context kind-%s to allow faults in it", sc.File, r, r)
@@ -82,7 +102,8 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		Timeout: f.timeout, Progress: stdout, Log: log,
 	}
 	var runs []*result.Run
-	for _, sc := range scs {
+	for i, sc := range scs {
+		opts.Params = params[i]
 		runs = append(runs, runner.Run(ctx, sc, opts))
 		if ctx.Err() != nil {
 			break

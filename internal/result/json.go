@@ -37,28 +37,29 @@ func (s *Seconds) UnmarshalJSON(data []byte) error {
 // runJSON is the JSON form of a Run. Passed and ExitCode are derived; they
 // are written for readers and ignored when read.
 type runJSON struct {
-	APIVersion  string      `json:"apiVersion"`
-	Scenario    string      `json:"scenario"`
-	File        string      `json:"file"`
-	Description string      `json:"description,omitempty"`
-	Seed        int64       `json:"seed"`
-	RunID       string      `json:"runID"`
-	Started     time.Time   `json:"started"`
-	Duration    Seconds     `json:"durationSeconds"`
-	Passed      bool        `json:"passed"`
-	ExitCode    int         `json:"exitCode"`
-	Cluster     Cluster     `json:"cluster"`
-	Faults      []Fault     `json:"faults"`
-	SteadyState []Assertion `json:"steadyState,omitempty"`
-	Assertions  []Assertion `json:"assertions"`
-	Error       *RunError   `json:"error,omitempty"`
+	APIVersion  string            `json:"apiVersion"`
+	Scenario    string            `json:"scenario"`
+	File        string            `json:"file"`
+	Description string            `json:"description,omitempty"`
+	Seed        int64             `json:"seed"`
+	Parameters  map[string]string `json:"parameters,omitempty"`
+	RunID       string            `json:"runID"`
+	Started     time.Time         `json:"started"`
+	Duration    Seconds           `json:"durationSeconds"`
+	Passed      bool              `json:"passed"`
+	ExitCode    int               `json:"exitCode"`
+	Cluster     Cluster           `json:"cluster"`
+	Faults      []Fault           `json:"faults"`
+	SteadyState []Assertion       `json:"steadyState,omitempty"`
+	Assertions  []Assertion       `json:"assertions"`
+	Error       *RunError         `json:"error,omitempty"`
 }
 
 // MarshalJSON writes the run with its API version and durations in seconds.
 func (r Run) MarshalJSON() ([]byte, error) {
 	return json.Marshal(runJSON{
 		APIVersion: APIVersion, Scenario: r.Scenario, File: r.File, Description: r.Description,
-		Seed: r.Seed, RunID: r.RunID, Started: r.Started, Duration: Seconds(r.Duration),
+		Seed: r.Seed, Parameters: r.Parameters, RunID: r.RunID, Started: r.Started, Duration: Seconds(r.Duration),
 		Passed: r.Passed(), ExitCode: r.ExitCode(), Cluster: r.Cluster, Faults: r.Faults,
 		SteadyState: r.SteadyState, Assertions: r.Assertions, Error: r.Error,
 	})
@@ -75,7 +76,7 @@ func (r *Run) UnmarshalJSON(data []byte) error {
 	}
 	*r = Run{
 		Scenario: in.Scenario, File: in.File, Description: in.Description,
-		Seed: in.Seed, RunID: in.RunID, Started: in.Started, Duration: time.Duration(in.Duration),
+		Seed: in.Seed, Parameters: in.Parameters, RunID: in.RunID, Started: in.Started, Duration: time.Duration(in.Duration),
 		Cluster: in.Cluster, Faults: in.Faults, SteadyState: in.SteadyState,
 		Assertions: in.Assertions, Error: in.Error,
 	}

@@ -27,11 +27,13 @@ type Run struct {
 	File        string
 	Description string
 	Seed        int64
-	RunID       string
-	Started     time.Time
-	Duration    time.Duration
-	Cluster     Cluster
-	Faults      []Fault
+	// Parameters are the scenario's parameter values of this run.
+	Parameters map[string]string
+	RunID      string
+	Started    time.Time
+	Duration   time.Duration
+	Cluster    Cluster
+	Faults     []Fault
 	// SteadyState holds the verdicts of the steady-state checks.
 	SteadyState []Assertion
 	Assertions  []Assertion

@@ -26,6 +26,7 @@ func (r *run) finish() {
 	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
 	defer cancel()
 	revertErr := r.revertAll(ctx)
+	r.stopHTTPProbes()
 	if r.rec != nil {
 		r.rec.Stop()
 	}

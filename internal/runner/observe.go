@@ -22,7 +22,10 @@ func (r *run) startRecorder(ctx context.Context) error {
 	}
 	r.rec = rec
 	r.pr.step("recording pods, leases, nodes and events")
-	return r.createProbes(ctx)
+	if err := r.createProbes(ctx); err != nil {
+		return err
+	}
+	return r.startHTTPProbes(ctx)
 }
 
 // steadyState judges the steady-state checks; any that does not pass makes

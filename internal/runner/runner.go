@@ -42,6 +42,9 @@ type Options struct {
 	JournalDir string
 	Rand       *rand.Rand
 	Seed       int64
+	// Params are the values of the scenario's parameters, as
+	// Scenario.ResolveParams returns them.
+	Params map[string]string
 	// Timeout bounds the observation after the faults (default 10m).
 	Timeout  time.Duration
 	Progress io.Writer
@@ -60,6 +63,8 @@ type run struct {
 	mu      sync.Mutex
 	reverts []faults.Revert // active faults, oldest first
 	created bool
+	// stopHTTP stops the data-plane probes, once started.
+	stopHTTP func()
 }
 
 // Run runs sc and returns its result; it never panics.
@@ -73,7 +78,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, o Options) (res *result.Ru
 	runID := fmt.Sprintf("%s-%06x", sc.Metadata.Name, o.Rand.Int63()&0xffffff)
 	r := &run{o: o, sc: sc, tl: timeline.New(time.Now()), pr: newProgress(o.Progress)}
 	r.res = &result.Run{Scenario: sc.Metadata.Name, File: sc.File, Description: sc.Metadata.Description,
-		Seed: o.Seed, RunID: runID, Started: time.Now().UTC()}
+		Seed: o.Seed, Parameters: o.Params, RunID: runID, Started: time.Now().UTC()}
 	r.env.RunID = runID
 	r.res.Assertions = notEvaluated(sc.Assertions)
 	r.env.Log = o.Log

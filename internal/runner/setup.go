@@ -20,6 +20,8 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/restmapper"
 	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/harness-dev/harness/scenarios"
 )
 
 // setup loads images, applies manifests and waits for what the scenario
@@ -53,6 +55,7 @@ func (r *run) apply(ctx context.Context, path string) error {
 	if err != nil {
 		return fmt.Errorf("read manifest: %w", err)
 	}
+	data = scenarios.Expand(data, r.o.Params)
 	cfg, err := clientcmd.RESTConfigFromKubeConfig(r.env.Cluster.Kubeconfig)
 	if err != nil {
 		return err

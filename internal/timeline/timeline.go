@@ -22,6 +22,7 @@ const (
 	MarkReached   Type = "mark"      // a named moment (fault start/end, probe start, ...)
 	OutageStarted Type = "outage"    // the apiserver stopped answering the recorder
 	OutageEnded   Type = "recovered" // the apiserver answers the recorder again
+	HTTPProbed    Type = "http"      // the runner sent a data-plane HTTP probe
 )
 
 // Event is one entry of the timeline. Exactly one of the object fields is
@@ -38,6 +39,7 @@ type Event struct {
 	Lease *Lease   `json:"lease,omitempty"`
 	Node  *Node    `json:"node,omitempty"`
 	Kube  *KubeEvt `json:"kubeEvent,omitempty"`
+	HTTP  *HTTP    `json:"http,omitempty"`
 	Mark  string   `json:"mark,omitempty"`
 	Note  string   `json:"note,omitempty"`
 }
@@ -81,6 +83,14 @@ type Lease struct {
 type Node struct {
 	Name  string `json:"name"`
 	Ready bool   `json:"ready"`
+}
+
+// HTTP is the outcome of one data-plane probe of an assertion.
+type HTTP struct {
+	Probe string `json:"probe"` // the assertion's name
+	URL   string `json:"url"`
+	OK    bool   `json:"ok"`
+	Error string `json:"error,omitempty"`
 }
 
 // KubeEvt is a Kubernetes Event.

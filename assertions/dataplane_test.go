@@ -1,0 +1,88 @@
+package assertions
+
+import (
+	"testing"
+
+	"github.com/harness-dev/harness/internal/timeline"
+)
+
+var agentLabels = map[string]string{"app": "agent"}
+
+// probes adds one HTTP probe result every 0.5s from `from` to `to` (in
+// seconds); ok says which are answered.
+func (b *tl) probes(from, to float64, ok func(at float64) bool) *tl {
+	for at := from; at <= to; at += 0.5 {
+		res := &timeline.HTTP{Probe: "vip", URL: "http://172.18.0.2:30081/", OK: ok(at)}
+		if !res.OK {
+			res.Error = "connection refused"
+		}
+		b.add(at, timeline.Event{Type: timeline.HTTPProbed, HTTP: res})
+	}
+	return b
+}
+
+func TestHTTPAvailable(t *testing.T) {
+	t.Parallel()
+	c := Common{Name: "vip", From: "cut.start", Within: s(30)}
+	params := &HTTPAvailableParams{NodePort: 30081, Min: 90}
+	always := func(float64) bool { return true }
+	tests := []struct {
+		name    string
+		tl      *tl
+		now     float64
+		status  Status
+		message []string
+	}{
+		{"served throughout passes", new(tl).probes(0, 9.5, always).mark(10, "cut.start").probes(10, 45, always), 41, Passed,
+			[]string{"available 100.0% of 61 probes in the 30s after cut.start (SLO at least 90.0%)"}},
+		{"judged at the end of the window", new(tl).mark(10, "cut.start").probes(10, 30, always), 30, Pending, nil},
+		{"stops serving fails", new(tl).mark(10, "cut.start").probes(10, 45, func(at float64) bool { return at < 12 }), 41, Failed,
+			[]string{"data plane http://172.18.0.2:30081/ available 6.6% of 61 probes in the 30s after cut.start (SLO at least 90.0%); first unanswered 2.0s after cut.start: connection refused"}},
+		{"a short blip within the budget passes", new(tl).mark(10, "cut.start").probes(10, 45, func(at float64) bool { return at < 12 || at > 13 }), 41, Passed,
+			[]string{"available 95.1%"}},
+		{"failures outside the window do not count", new(tl).probes(0, 9.5, func(float64) bool { return false }).mark(10, "cut.start").probes(10, 45, always), 41, Passed, nil},
+		{"no probes fails", new(tl).mark(10, "cut.start"), 41, Failed, []string{"no data-plane probe was sent"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			expect(t, build(t, "httpAvailable", c, params).Evaluate(tt.tl.events, s(tt.now)), tt.status, tt.message...)
+		})
+	}
+}
+
+func TestHTTPAvailableRejectsBadParams(t *testing.T) {
+	t.Parallel()
+	for _, p := range []*HTTPAvailableParams{{}, {NodePort: 70000}, {NodePort: 30081, Min: 120}, {NodePort: 30081, Interval: "often"}} {
+		if _, err := httpAvailableSpec.New(Common{Name: "x"}, p); err == nil {
+			t.Errorf("params %+v accepted", *p)
+		}
+	}
+}
+
+func TestNoRestarts(t *testing.T) {
+	t.Parallel()
+	c := Common{Name: "agent", From: "rebuild.start", Within: s(60)}
+	params := &NoRestartsParams{PodTarget: PodTarget{Namespace: "kube-system", Selector: "app=agent"}}
+	tests := []struct {
+		name    string
+		tl      *tl
+		now     float64
+		status  Status
+		message []string
+	}{
+		{"restarts before the moment do not count", new(tl).pod(1, "agent", agentLabels, true, 1, "").mark(10, "rebuild.start").
+			pod(40, "agent", agentLabels, true, 1, ""), 71, Passed, []string{"restarted 0 times in the 1m0s after rebuild.start (allowed 0)"}},
+		{"an exit in the window fails", new(tl).pod(1, "agent", agentLabels, true, 1, "").mark(10, "rebuild.start").
+			pod(40, "agent", agentLabels, false, 3, "CrashLoopBackOff"), 71, Failed,
+			[]string{"pods app=agent in kube-system exited and was restarted 2 times in the 1m0s after rebuild.start (allowed 0): kube-system/agent restarted 2 times"}},
+		{"pending until the end of the window", new(tl).mark(10, "rebuild.start"), 50, Pending, nil},
+		{"no pod fails", new(tl).mark(10, "rebuild.start"), 71, Failed, []string{"no pod of pods app=agent in kube-system exists"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			expect(t, build(t, "noRestarts", c, params).Evaluate(tt.tl.events, s(tt.now)), tt.status, tt.message...)
+		})
+	}
+}
