@@ -15,6 +15,7 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/harness-dev/harness/clusters"
@@ -149,16 +150,12 @@ func resetNamespace(t *testing.T, client kubernetes.Interface, ns string) {
 	if err := client.CoreV1().Namespaces().Delete(ctx, ns, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
 		t.Fatalf("reset: delete namespace %s: %v", ns, err)
 	}
-	for {
+	err := wait.PollUntilContextCancel(ctx, time.Second, true, func(ctx context.Context) (bool, error) {
 		_, err := client.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
-			return
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("reset: namespace %s still there after 3m", ns)
-		case <-time.After(time.Second):
-		}
+		return apierrors.IsNotFound(err), nil
+	})
+	if err != nil {
+		t.Fatalf("reset: namespace %s still there after 3m: %v", ns, err)
 	}
 }
 
