@@ -19,6 +19,19 @@ func windowOf(c Common, events []timeline.Event) (window, bool) {
 	return window{from: from, deadline: from + c.Within}, ok
 }
 
+// endedWindow returns the window of an assertion judged at the end of its
+// window, and ok once that end is reached; otherwise the pending verdict.
+func endedWindow(c Common, events []timeline.Event, now time.Duration) (window, Verdict, bool) {
+	w, ok := windowOf(c, events)
+	if !ok {
+		return w, pending(c, "waiting for moment %s", c.From), false
+	}
+	if now < w.deadline {
+		return w, pending(c, "judged at the end of the window, %s after %s", c.Within, c.From), false
+	}
+	return w, Verdict{}, true
+}
+
 func pending(c Common, format string, args ...any) Verdict {
 	return Verdict{Status: Pending, SLO: c.Within, Message: fmt.Sprintf(format, args...)}
 }

@@ -35,12 +35,9 @@ type noCrashLoop struct {
 }
 
 func (a *noCrashLoop) Evaluate(events []timeline.Event, now time.Duration) Verdict {
-	w, ok := windowOf(a.c, events)
-	if !ok {
-		return pending(a.c, "waiting for moment %s", a.c.From)
-	}
-	if now < w.deadline {
-		return pending(a.c, "judged at the end of the window, %s after %s", a.c.Within, a.c.From)
+	w, v, ended := endedWindow(a.c, events, now)
+	if !ended {
+		return v
 	}
 	states := a.m.podStates(events, w.deadline)
 	if len(states) == 0 {

@@ -40,12 +40,9 @@ type noRestarts struct {
 // Evaluate compares each Pod's restart count at the end of the window with
 // its count at the moment (Pods created later count from zero).
 func (a *noRestarts) Evaluate(events []timeline.Event, now time.Duration) Verdict {
-	w, ok := windowOf(a.c, events)
-	if !ok {
-		return pending(a.c, "waiting for moment %s", a.c.From)
-	}
-	if now < w.deadline {
-		return pending(a.c, "judged at the end of the window, %s after %s", a.c.Within, a.c.From)
+	w, v, ended := endedWindow(a.c, events, now)
+	if !ended {
+		return v
 	}
 	before := a.m.podStates(events, w.from)
 	after := a.m.podStates(events, w.deadline)
