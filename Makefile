@@ -5,7 +5,7 @@ BIN := bin/harness
 NODE_IMAGE ?= harness.dev/kind-node:v1.35.4
 REPORT_DIR ?= _output/reports
 
-.PHONY: all build test test-unit node-image docker selfheal-image run-lease-loss qualify bench bench-triggers vet clean
+.PHONY: all build tools test test-unit node-image docker selfheal-image run-lease-loss qualify bench bench-triggers vet clean
 
 all: build
 
@@ -19,6 +19,10 @@ vet:
 # shim when the host needs them).
 docker:
 	bash hack/docker/ensure-docker.sh
+
+# Host tools the tests use besides Docker: xmllint (JUnit schema check).
+tools:
+	@command -v xmllint >/dev/null || { apt-get install -y libxml2-utils || { apt-get update && apt-get install -y libxml2-utils; }; }
 
 # Builds the offline kind node image (cached; skipped when up to date).
 node-image: docker
@@ -34,7 +38,7 @@ test-unit:
 	$(GO) test -short ./...
 
 # Everything: unit tests and the end-to-end tests on real kind clusters.
-test: node-image
+test: tools node-image
 	HARNESS_NODE_IMAGE=$(NODE_IMAGE) $(GO) test -p 1 -timeout 60m -count=1 ./...
 
 # The main job: a stock scenario end to end.

@@ -55,6 +55,7 @@ Commands:
   validate FILE...  check scenario files without a cluster
   list              list fault and assertion types with their parameters
   cleanup           revert faults and delete clusters left by killed runs
+  compare BASE NEW  report assertions that regressed between two results (exit 1 when any did)
 
 Run 'harness COMMAND -h' for the flags of a command.
 Exit codes: 0 all SLOs met, 1 an SLO failed, 2 bad usage or scenario, 3 infrastructure failure.
@@ -76,12 +77,14 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return listCmd(rest, stdout, stderr)
 	case "cleanup":
 		return cleanupCmd(ctx, rest, stdout, stderr)
+	case "compare":
+		return compareCmd(rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
 	fmt.Fprint(stderr, usage)
-	return usageErr("unknown command %q; valid commands: run, validate, list, cleanup", cmd)
+	return usageErr("unknown command %q; valid commands: run, validate, list, cleanup, compare", cmd)
 }
 
 // stateDir holds journals and kubeconfigs: $HARNESS_STATE_DIR, or

@@ -39,6 +39,13 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"validate a missing file", []string{"validate", "missing.yaml"}, "read scenario"},
 		{"existing cluster needs consent", []string{"run", "--cluster", "prod", "x.yaml"}, "refusing to inject faults into cluster \"prod\""},
 		{"list takes no arguments", []string{"list", "x"}, "list takes no arguments"},
+		{"repeat at least once", []string{"run", "--repeat", "0", "x.yaml"}, "--repeat 0: expected 1 or more"},
+		{"unknown output", []string{"run", "--output", "xml", "x.yaml"}, `--output "xml": valid outputs: text, json`},
+		{"param needs a value", []string{"run", "--param", "variant", "x.yaml"}, `"variant": expected NAME=VALUE`},
+		{"unknown param", []string{"run", "--param", "variant=bug", "../../scenarios/lease-loss.yaml"}, `scenario lease-loss has no parameter "variant"; its parameters: (none)`},
+		{"param value not allowed", []string{"run", "--param", "variant=broken", "../../scenarios/selfheal-hooks.yaml"}, `parameter variant="broken" not allowed; valid values: bug, fixed`},
+		{"compare wants two results", []string{"compare", "a.json"}, "compare: want two results"},
+		{"compare a missing file", []string{"compare", "a.json", "b.json"}, "compare: open a.json"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,6 +26,8 @@ type runFlags struct {
 	seed                                        int64
 	timeout                                     time.Duration
 	params                                      map[string]string
+	repeat                                      int
+	output                                      string
 }
 
 // param records one --param NAME=VALUE.
@@ -51,6 +54,8 @@ func parseRunFlags(args []string, stderr io.Writer) (*runFlags, []string, error)
 	fs.BoolVar(&f.keepCluster, "keep-cluster", false, "keep the cluster of a run that did not pass, and print how to reach it")
 	fs.BoolVar(&f.verbose, "v", false, "log details to stderr")
 	fs.Int64Var(&f.seed, "seed", 0, "seed of the run's randomness (default: from the clock; printed and reported)")
+	fs.IntVar(&f.repeat, "repeat", 1, "run each scenario N times and report the distribution of each measured recovery (release qualification)")
+	fs.StringVar(&f.output, "output", "text", "what to print at the end: text (a table) or json (the results; progress then goes to stderr)")
 	fs.Func("param", "NAME=VALUE: a value for the scenario's parameter NAME (repeatable)", f.param)
 	fs.DurationVar(&f.timeout, "timeout", 10*time.Minute, "how long to observe after the faults before undecided assertions fail")
 	if err := fs.Parse(args); err != nil {
@@ -62,6 +67,12 @@ func parseRunFlags(args []string, stderr io.Writer) (*runFlags, []string, error)
 	if f.cluster != "" && f.allowContext != "kind-"+f.cluster {
 		return nil, nil, usageErr("run: refusing to inject faults into cluster %q that this run did not create; "+
 			"name its context with --allow-context kind-%s to allow it", f.cluster, f.cluster)
+	}
+	if f.repeat < 1 {
+		return nil, nil, usageErr("run: --repeat %d: expected 1 or more", f.repeat)
+	}
+	if f.output != "text" && f.output != "json" {
+		return nil, nil, usageErr("run: --output %q: valid outputs: text, json", f.output)
 	}
 	if f.seed == 0 {
 		f.seed = time.Now().UnixNano()
@@ -93,29 +104,69 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		level = slog.LevelInfo
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	progress := stdout
+	if f.output == "json" {
+		progress = stderr
+	}
 	rng := rand.New(rand.NewSource(f.seed))
-	fmt.Fprintf(stdout, "seed %d\n", f.seed)
+	fmt.Fprintf(progress, "seed %d\n", f.seed)
 	opts := runner.Options{
 		Provider:  kind.New(log, filepath.Join(stateDir(), "kubeconfigs")),
 		NodeImage: f.nodeImage, Cluster: f.cluster, KeepCluster: f.keepCluster,
 		ReportDir: f.reportDir, JournalDir: journalDir(), Rand: rng, Seed: f.seed,
-		Timeout: f.timeout, Progress: stdout, Log: log,
+		Timeout: f.timeout, Progress: progress, Log: log,
 	}
+	runs := runAll(ctx, scs, params, opts, f.repeat)
+	if err := writeRunOutput(f, runs, stdout); err != nil {
+		return err
+	}
+	return verdict(runs)
+}
+
+// runAll runs every scenario repeat times, one after the other, until ctx
+// ends.
+func runAll(ctx context.Context, scs []*scenarios.Scenario, params []map[string]string, opts runner.Options, repeat int) []*result.Run {
 	var runs []*result.Run
 	for i, sc := range scs {
 		opts.Params = params[i]
-		runs = append(runs, runner.Run(ctx, sc, opts))
-		if ctx.Err() != nil {
-			break
+		for n := 0; n < repeat && ctx.Err() == nil; n++ {
+			if repeat > 1 {
+				fmt.Fprintf(opts.Progress, "== %s: run %d of %d\n", sc.Metadata.Name, n+1, repeat)
+			}
+			runs = append(runs, runner.Run(ctx, sc, opts))
 		}
 	}
+	return runs
+}
+
+// writeRunOutput writes the reports, then the summary (a table, or JSON).
+func writeRunOutput(f *runFlags, runs []*result.Run, stdout io.Writer) error {
 	if err := reports.WriteAll(f.reportDir, runs); err != nil {
 		return &ExitError{Code: ExitInfra, Err: fmt.Errorf("write reports: %w", err)}
 	}
+	var dist []reports.Stats
+	if f.repeat > 1 {
+		dist = reports.Distribution(runs)
+		if err := reports.WriteStats(filepath.Join(f.reportDir, "distribution.json"), dist); err != nil {
+			return &ExitError{Code: ExitInfra, Err: fmt.Errorf("write reports: %w", err)}
+		}
+	}
+	if f.output == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Runs         []*result.Run   `json:"runs"`
+			Distribution []reports.Stats `json:"distribution,omitempty"`
+		}{runs, dist})
+	}
 	fmt.Fprintln(stdout)
 	reports.Summary(stdout, runs)
+	if dist != nil {
+		fmt.Fprintf(stdout, "\nrecovery over %d runs of each scenario:\n", f.repeat)
+		reports.WriteDistribution(stdout, dist)
+	}
 	fmt.Fprintf(stdout, "reports: %s\n", filepath.Join(f.reportDir, "junit.xml"))
-	return verdict(runs)
+	return nil
 }
 
 // verdict turns the runs into the exit error: infrastructure errors first,
