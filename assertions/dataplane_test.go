@@ -21,6 +21,14 @@ func (b *tl) probes(from, to float64, ok func(at float64) bool) *tl {
 	return b
 }
 
+// exited records an observation at `at` of the agent restarted `restarts`
+// times, the last exit at `lastExit` by the kubelet's clock.
+func (b *tl) exited(at float64, name string, restarts int32, lastExit float64) *tl {
+	b.pod(at, name, agentLabels, false, restarts, "CrashLoopBackOff")
+	b.events[len(b.events)-1].Pod.Containers[0].LastExit = base.Add(s(lastExit))
+	return b
+}
+
 func TestHTTPAvailable(t *testing.T) {
 	t.Parallel()
 	c := Common{Name: "vip", From: "cut.start", Within: s(30)}
@@ -72,12 +80,26 @@ func TestNoRestarts(t *testing.T) {
 		message []string
 	}{
 		{"restarts before the moment do not count", new(tl).pod(1, "agent", agentLabels, true, 1, "").mark(10, "rebuild.start").
-			pod(40, "agent", agentLabels, true, 1, ""), 71, Passed, []string{"restarted 0 times in the 1m0s after rebuild.start (allowed 0)"}},
+			pod(40, "agent", agentLabels, true, 1, ""), 76, Passed, []string{"restarted 0 times in the 1m0s after rebuild.start (allowed 0)"}},
 		{"an exit in the window fails", new(tl).pod(1, "agent", agentLabels, true, 1, "").mark(10, "rebuild.start").
-			pod(40, "agent", agentLabels, false, 3, "CrashLoopBackOff"), 71, Failed,
+			pod(40, "agent", agentLabels, false, 3, "CrashLoopBackOff"), 76, Failed,
 			[]string{"pods app=agent in kube-system exited and was restarted 2 times in the 1m0s after rebuild.start (allowed 0): kube-system/agent restarted 2 times"}},
 		{"pending until the end of the window", new(tl).mark(10, "rebuild.start"), 50, Pending, nil},
-		{"no pod fails", new(tl).mark(10, "rebuild.start"), 71, Failed, []string{"no pod of pods app=agent in kube-system exists"}},
+		{"pending a moment after the window for late reports", new(tl).pod(1, "agent", agentLabels, true, 0, "").mark(10, "rebuild.start"), 72, Pending,
+			[]string{"waiting 5s for restarts the kubelet reports late"}},
+		{"no pod fails", new(tl).mark(10, "rebuild.start"), 76, Failed, []string{"no pod of pods app=agent in kube-system exists"}},
+		{"exits in the window reported after it count", new(tl).pod(1, "agent", agentLabels, true, 0, "").mark(10, "rebuild.start").
+			exited(100, "agent", 3, 65), 101, Failed, []string{"restarted 3 times in the 1m0s after rebuild.start"}},
+		{"exits after the window reported late do not count", new(tl).pod(1, "agent", agentLabels, true, 0, "").mark(10, "rebuild.start").
+			exited(100, "agent", 3, 75), 101, Passed, []string{"restarted 0 times"}},
+		{"exits before the moment reported late do not count", new(tl).pod(1, "agent", agentLabels, true, 0, "").mark(10, "rebuild.start").
+			exited(30, "agent", 1, 8), 76, Passed, []string{"restarted 0 times"}},
+		{"pending while the recorder is blind after an outage", new(tl).pod(1, "agent", agentLabels, true, 0, "").mark(10, "rebuild.start").
+			add(20, timeline.Event{Type: timeline.OutageStarted}).add(90, timeline.Event{Type: timeline.OutageEnded}), 95, Pending,
+			[]string{"waiting for the recorder to list pods app=agent in kube-system again after the apiserver outage"}},
+		{"judged once the recorder relisted", new(tl).pod(1, "agent", agentLabels, true, 0, "").mark(10, "rebuild.start").
+			add(20, timeline.Event{Type: timeline.OutageStarted}).exited(91, "agent", 2, 50).add(92, timeline.Event{Type: timeline.Relisted}), 95, Failed,
+			[]string{"restarted 2 times"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

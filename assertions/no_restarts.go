@@ -38,24 +38,29 @@ type noRestarts struct {
 }
 
 // Evaluate compares each Pod's restart count at the end of the window with
-// its count at the moment (Pods created later count from zero).
+// its count at the moment (Pods created later count from zero). It waits a
+// little after the window, and for the recorder to see the cluster again
+// after an outage, so that restarts observed late are dated by the kubelet.
 func (a *noRestarts) Evaluate(events []timeline.Event, now time.Duration) Verdict {
 	w, v, ended := endedWindow(a.c, events, now)
 	if !ended {
 		return v
 	}
-	before := a.m.podStates(events, w.from)
-	after := a.m.podStates(events, w.deadline)
+	if now < w.deadline+restartSettle {
+		return pending(a.c, "waiting %s for restarts the kubelet reports late", restartSettle)
+	}
+	if blindAt(events, now) {
+		return pending(a.c, "waiting for the recorder to list %s again after the apiserver outage", a.m.describe)
+	}
+	before := a.m.restartsAt(events, w.from)
+	after := a.m.restartsAt(events, w.deadline)
 	if len(after) == 0 {
 		return failed(a.c, "no pod of %s exists %s after %s", a.m.describe, a.c.Within, a.c.From)
 	}
 	var total int32
 	var which []string
 	for _, k := range sortedKeys(after) {
-		n := restarts(after[k])
-		if b, ok := before[k]; ok {
-			n -= restarts(b)
-		}
+		n := after[k] - before[k]
 		if n > 0 {
 			total += n
 			which = append(which, fmt.Sprintf("%s restarted %d times", k, n))

@@ -71,7 +71,7 @@ func (m podMatcher) podStates(events []timeline.Event, until time.Duration) map[
 	return out
 }
 
-func sortedKeys(m map[string]timeline.Event) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

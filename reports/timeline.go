@@ -67,6 +67,8 @@ func (s *summarizer) line(e timeline.Event) string {
 		return strings.TrimSpace("apiserver unreachable: " + e.Note)
 	case e.Type == timeline.OutageEnded:
 		return "apiserver reachable again"
+	case e.Type == timeline.Relisted:
+		return strings.TrimSpace("recorder relisted the cluster: " + e.Note)
 	case e.HTTP != nil:
 		return s.httpProbe(e)
 	case e.Lease != nil && e.Action != "deleted":

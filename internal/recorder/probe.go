@@ -2,6 +2,7 @@ package recorder
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"time"
 
@@ -59,19 +60,23 @@ func (r *Recorder) relist(ctx context.Context) *generation {
 		if !cache.WaitForCacheSync(g.ctx.Done(), g.synced...) {
 			return // stopped, or replaced after another outage
 		}
-		n := r.recordVanished(g.id)
+		n, current := r.recordVanished(g.id)
+		if current {
+			r.o.Timeline.Add(timeline.Event{Type: timeline.Relisted, Note: fmt.Sprintf("%d objects vanished during the outage", n)})
+		}
 		r.o.Log.Info("informers relisted", "vanished", n)
 	}()
 	return g
 }
 
 // recordVanished records a deletion for every object recorded before that
-// generation gen, which has synced, did not list. It returns how many.
-func (r *Recorder) recordVanished(gen int) int {
+// generation gen, which has synced, did not list. It returns how many, and
+// whether gen is still the current generation.
+func (r *Recorder) recordVanished(gen int) (int, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if gen != r.gen {
-		return 0 // seen belongs to a newer generation
+		return 0, false // seen belongs to a newer generation
 	}
 	var gone []string
 	for key := range r.last {
@@ -86,5 +91,5 @@ func (r *Recorder) recordVanished(gen int) int {
 		e.Action = deleted
 		r.o.Timeline.Add(e)
 	}
-	return len(gone)
+	return len(gone), true
 }

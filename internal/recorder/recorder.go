@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 
@@ -36,7 +37,9 @@ type Options struct {
 	// ProbeInterval (default 500ms) and ProbeTimeout (default 2s) pace the
 	// apiserver reachability probe.
 	ProbeInterval, ProbeTimeout time.Duration
-	// Probe checks the apiserver; the default asks /readyz.
+	// Probe checks the apiserver; the default asks /readyz, then lists one
+	// Pod: a restarted apiserver is ready before its authorizer lets the
+	// informers list, and informers that start too early back off for long.
 	Probe func(ctx context.Context) error
 	// SyncTimeout bounds, besides the context of Start, the wait for the
 	// informers' first list (default 1m).
@@ -93,7 +96,11 @@ func withDefaults(o Options) Options {
 	if o.Probe == nil {
 		client := o.Client
 		o.Probe = func(ctx context.Context) error {
-			return client.Discovery().RESTClient().Get().AbsPath("/readyz").Do(ctx).Error()
+			if err := client.Discovery().RESTClient().Get().AbsPath("/readyz").Do(ctx).Error(); err != nil {
+				return err
+			}
+			_, err := client.CoreV1().Pods("").List(ctx, metav1.ListOptions{Limit: 1})
+			return err
 		}
 	}
 	return o

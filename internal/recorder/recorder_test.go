@@ -140,6 +140,7 @@ func TestSurvivesOutage(t *testing.T) {
 		!f.has(timeline.PodObserved, added, func(e timeline.Event) bool { return e.Pod.UID == "uid-replaced-2" }) {
 		t.Fatalf("changes made during the outage are missing:\n%s", dump(f.tl.Events()))
 	}
+	f.eventually(t, func() bool { return f.count(timeline.Relisted, "", nil) == 1 }, wait)
 	assertOrder(t, f.tl.Events())
 	for _, c := range []struct {
 		typ  timeline.Type
@@ -157,7 +158,8 @@ func TestSurvivesOutage(t *testing.T) {
 	stopPromptly(t, f)
 }
 
-// assertOrder checks that the outage ended before the relisted changes.
+// assertOrder checks that the outage ended before the relisted changes,
+// and that the relist is marked after them.
 func assertOrder(t *testing.T, events []timeline.Event) {
 	t.Helper()
 	idx := map[string]int{}
@@ -169,8 +171,9 @@ func assertOrder(t *testing.T, events []timeline.Event) {
 	}
 	started, ended := idx[string(timeline.OutageStarted)], idx[string(timeline.OutageEnded)]
 	gone := idx[string(timeline.PodObserved)+deleted+"kube-system/gone"]
-	if !(started < ended && ended < gone) {
-		t.Fatalf("outage %d, recovery %d, deletion %d are out of order:\n%s", started, ended, gone, dump(events))
+	relisted := idx[string(timeline.Relisted)]
+	if !(started < ended && ended < gone && gone < relisted) {
+		t.Fatalf("outage %d, recovery %d, deletion %d, relist %d are out of order:\n%s", started, ended, gone, relisted, dump(events))
 	}
 }
 

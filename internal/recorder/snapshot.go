@@ -63,6 +63,9 @@ func podSnapshot(p *corev1.Pod) *timeline.Pod {
 		if cs.State.Waiting != nil {
 			c.Waiting = cs.State.Waiting.Reason
 		}
+		if t := cs.LastTerminationState.Terminated; t != nil {
+			c.LastExit = t.FinishedAt.Time
+		}
 		s.Containers = append(s.Containers, c)
 	}
 	return s

@@ -22,6 +22,7 @@ const (
 	MarkReached   Type = "mark"      // a named moment (fault start/end, probe start, ...)
 	OutageStarted Type = "outage"    // the apiserver stopped answering the recorder
 	OutageEnded   Type = "recovered" // the apiserver answers the recorder again
+	Relisted      Type = "relisted"  // the recorder listed everything again after an outage
 	HTTPProbed    Type = "http"      // the runner sent a data-plane HTTP probe
 )
 
@@ -66,6 +67,10 @@ type Container struct {
 	Waiting string `json:"waiting,omitempty"`
 	// Running is true while the container is running.
 	Running bool `json:"running"`
+	// LastExit is when the previous instance of the container exited, by
+	// the kubelet's clock (the machine's: kind nodes share its kernel); zero
+	// if it never exited. It dates restarts that were observed late.
+	LastExit time.Time `json:"lastExit,omitzero"`
 }
 
 // Lease is the state of a coordination.k8s.io Lease when it was observed.
