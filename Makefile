@@ -20,9 +20,11 @@ vet:
 docker:
 	bash hack/docker/ensure-docker.sh
 
-# Host tools the tests use besides Docker: xmllint (JUnit schema check).
+# Host tools the tests use besides Docker: xmllint (JUnit schema check) and
+# Debian's chromium (the HTML report is checked in a headless browser).
 tools:
 	@command -v xmllint >/dev/null || { apt-get install -y libxml2-utils || { apt-get update && apt-get install -y libxml2-utils; }; }
+	@command -v chromium >/dev/null || { apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; }
 
 # Builds the offline kind node image (cached; skipped when up to date).
 node-image: docker

@@ -33,8 +33,9 @@ func WriteTimeline(w io.Writer, events []timeline.Event) error {
 	return bw.Flush()
 }
 
-// WriteAll writes dir/junit.xml and, per run, dir/<scenario>/result.json
-// and dir/<scenario>/timeline.jsonl, creating the directories. Two runs of
+// WriteAll writes dir/junit.xml and, per run, dir/<scenario>/result.json,
+// dir/<scenario>/timeline.jsonl and dir/<scenario>/report.html, creating
+// the directories. Two runs of
 // the same scenario go to <scenario> and <scenario>-2.
 func WriteAll(dir string, runs []*result.Run) error {
 	if err := writeFile(filepath.Join(dir, "junit.xml"), func(w io.Writer) error { return WriteJUnit(w, runs) }); err != nil {
@@ -47,6 +48,9 @@ func WriteAll(dir string, runs []*result.Run) error {
 			return err
 		}
 		if err := writeFile(filepath.Join(sub, "timeline.jsonl"), func(w io.Writer) error { return WriteTimeline(w, r.Timeline) }); err != nil {
+			return err
+		}
+		if err := writeFile(filepath.Join(sub, "report.html"), func(w io.Writer) error { return WriteHTML(w, r, "../") }); err != nil {
 			return err
 		}
 	}

@@ -55,6 +55,10 @@ func TestWriteAll(t *testing.T) {
 		if got := readTimeline(t, filepath.Join(dir, "reports", sub, "timeline.jsonl")); len(got) != len(runs[i].Timeline) {
 			t.Fatalf("%s/timeline.jsonl has %d events, want %d", sub, len(got), len(runs[i].Timeline))
 		}
+		page, err := os.ReadFile(filepath.Join(dir, "reports", sub, "report.html"))
+		if err != nil || !strings.Contains(string(page), runs[i].RunID) {
+			t.Fatalf("%s/report.html: %v, or it lacks run ID %q", sub, err, runs[i].RunID)
+		}
 	}
 }
 

@@ -53,6 +53,7 @@ type runJSON struct {
 	SteadyState []Assertion       `json:"steadyState,omitempty"`
 	Assertions  []Assertion       `json:"assertions"`
 	Error       *RunError         `json:"error,omitempty"`
+	Artifacts   []Artifact        `json:"artifacts,omitempty"`
 }
 
 // MarshalJSON writes the run with its API version and durations in seconds.
@@ -61,7 +62,7 @@ func (r Run) MarshalJSON() ([]byte, error) {
 		APIVersion: APIVersion, Scenario: r.Scenario, File: r.File, Description: r.Description,
 		Seed: r.Seed, Parameters: r.Parameters, RunID: r.RunID, Started: r.Started, Duration: Seconds(r.Duration),
 		Passed: r.Passed(), ExitCode: r.ExitCode(), Cluster: r.Cluster, Faults: r.Faults,
-		SteadyState: r.SteadyState, Assertions: r.Assertions, Error: r.Error,
+		SteadyState: r.SteadyState, Assertions: r.Assertions, Error: r.Error, Artifacts: r.Artifacts,
 	})
 }
 
@@ -78,7 +79,7 @@ func (r *Run) UnmarshalJSON(data []byte) error {
 		Scenario: in.Scenario, File: in.File, Description: in.Description,
 		Seed: in.Seed, Parameters: in.Parameters, RunID: in.RunID, Started: in.Started, Duration: time.Duration(in.Duration),
 		Cluster: in.Cluster, Faults: in.Faults, SteadyState: in.SteadyState,
-		Assertions: in.Assertions, Error: in.Error,
+		Assertions: in.Assertions, Error: in.Error, Artifacts: in.Artifacts,
 	}
 	return nil
 }

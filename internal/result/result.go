@@ -40,6 +40,17 @@ type Run struct {
 	// Error is set when the run could not be judged.
 	Error    *RunError
 	Timeline []timeline.Event
+	// Artifacts are files collected for a person to read (logs, events,
+	// lease history), written under the report directory.
+	Artifacts []Artifact
+}
+
+// Artifact is one collected file.
+type Artifact struct {
+	// Path is relative to the report directory (slash-separated).
+	Path string `json:"path"`
+	// Title says what the file holds.
+	Title string `json:"title"`
 }
 
 // Cluster describes the cluster a run used.

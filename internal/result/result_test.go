@@ -31,6 +31,7 @@ func sample() *Run {
 			{Name: "kcm-lease-held", Type: "leaseHeld", From: "partition-apiserver.end", Verdict: verdict(assertions.Passed, 18300*time.Millisecond)},
 			{Name: "pods", Type: "podsCreatable", From: "faults.end", Verdict: verdict(assertions.Failed, 0)},
 		},
+		Artifacts: []Artifact{{Path: "artifacts/lease-loss-abc123/events.txt", Title: "Kubernetes events"}},
 	}
 }
 

@@ -3,7 +3,6 @@ package runner
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"github.com/harness-dev/harness/clusters"
@@ -62,11 +61,10 @@ func (r *run) createCluster(ctx context.Context) (*clusters.Cluster, error) {
 	c, err := r.o.Provider.Create(ctx, clusters.Spec{
 		Name: name, NodeImage: image, Workers: cs.Workers,
 		KubeadmConfigPatches: cs.KubeadmConfigPatches, ContainerdConfigPatches: cs.ContainerdConfigPatches,
-		LogDir: filepath.Join(r.o.ReportDir, r.sc.Metadata.Name, "cluster-logs"),
+		LogDir: r.nodeLogDir(),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%w (node logs, if any, are under %s)", err,
-			filepath.Join(r.o.ReportDir, r.sc.Metadata.Name, "cluster-logs"))
+		return nil, fmt.Errorf("%w (node logs, if any, are under %s)", err, r.nodeLogDir())
 	}
 	return c, nil
 }

@@ -17,7 +17,7 @@ import (
 const cleanupTimeout = 3 * time.Minute
 
 // finish reverts every active fault (newest first), stops the recorder,
-// deletes the cluster the run created (unless kept) and closes the journal
+// collects artifacts when the run did not pass, deletes the cluster the run created (unless kept) and closes the journal
 // when nothing is left to undo. It also turns a panic into a run error.
 func (r *run) finish() {
 	if p := recover(); p != nil {
@@ -34,6 +34,9 @@ func (r *run) finish() {
 	r.res.Duration = r.tl.Now()
 	if revertErr != nil {
 		r.fail("revert", revertErr)
+	}
+	if !r.res.Passed() {
+		r.collectArtifacts(ctx)
 	}
 	deleted := r.deleteCluster(ctx)
 	if r.jr != nil && revertErr == nil && deleted {

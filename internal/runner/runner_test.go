@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/harness-dev/harness/clusters"
@@ -54,8 +55,8 @@ func TestClusterFailureIsAnInfrastructureError(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := &failingProvider{}
-	journalDir := t.TempDir()
-	res := Run(context.Background(), sc, Options{Provider: p, JournalDir: journalDir, ReportDir: t.TempDir(),
+	journalDir, reportDir := t.TempDir(), t.TempDir()
+	res := Run(context.Background(), sc, Options{Provider: p, JournalDir: journalDir, ReportDir: reportDir,
 		Rand: rand.New(rand.NewSource(1)), Seed: 1})
 	if res.Error == nil || res.Error.Phase != "cluster" || res.ExitCode() != 3 {
 		t.Fatalf("result error %+v exit %d; want a cluster error and exit 3", res.Error, res.ExitCode())
@@ -65,6 +66,14 @@ func TestClusterFailureIsAnInfrastructureError(t *testing.T) {
 	}
 	if len(p.deleted) != 1 {
 		t.Fatalf("deleted %v; want the cluster the run tried to create", p.deleted)
+	}
+	if len(res.Artifacts) != 2 {
+		t.Fatalf("artifacts %+v; want the events and the lease history (no cluster to take logs from)", res.Artifacts)
+	}
+	for _, a := range res.Artifacts {
+		if _, err := os.Stat(filepath.Join(reportDir, a.Path)); err != nil {
+			t.Errorf("artifact %s: %v", a.Path, err)
+		}
 	}
 	if entries, _ := os.ReadDir(journalDir); len(entries) != 0 {
 		t.Fatalf("journal left: %v", entries)

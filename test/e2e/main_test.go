@@ -71,7 +71,7 @@ func (h *harness) command(ctx context.Context, args ...string) *exec.Cmd {
 // run runs `harness run` on a scenario and returns the output and exit code.
 func (h *harness) run(scenario string, extra ...string) (string, int) {
 	h.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	args := append([]string{"run", "--node-image", h.image, "--report-dir", h.reports}, extra...)
 	cmd := h.command(ctx, append(args, scenario)...)
@@ -80,6 +80,17 @@ func (h *harness) run(scenario string, extra ...string) (string, int) {
 	err := cmd.Run()
 	h.t.Logf("harness run %s:\n%s", scenario, out.String())
 	return out.String(), exitCode(h.t, err)
+}
+
+// command0 runs a harness command that needs no cluster and returns its
+// output and exit code.
+func (h *harness) command0(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := h.command(ctx, args...).CombinedOutput()
+	t.Logf("harness %s:\n%s", strings.Join(args, " "), out)
+	return string(out), exitCode(t, err)
 }
 
 func exitCode(t testing.TB, err error) int {

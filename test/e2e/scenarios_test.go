@@ -1,16 +1,21 @@
 package e2e
 
 import (
+	"encoding/json"
 	"encoding/xml"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/harness-dev/harness/internal/result"
 )
 
-// stockScenarios are the files of scenarios/ that .ci/run runs end to end.
+// stockScenarios are the files of scenarios/ that .ci/run runs end to end
+// (kill-controller-manager runs five times in TestIntegrationRepeatAndCompare).
 var stockScenarios = []string{
-	"lease-loss", "kill-controller-manager", "pause-controller-manager", "partition-controller-manager",
+	"lease-loss", "pause-controller-manager", "partition-controller-manager",
 	"reboot-control-plane", "rebuild-etcd-apiserver", "expire-apiserver-cert", "delete-crds-during-startup",
 }
 
@@ -75,6 +80,7 @@ func TestIntegrationImpossibleSLOFails(t *testing.T) {
 	if suites.Failures != 1 {
 		t.Fatalf("junit failures = %d, want 1", suites.Failures)
 	}
+	checkArtifacts(t, h.reports, "impossible-slo")
 	if left := clusterContainers(t, "harness-impossible-slo"); len(left) > 0 {
 		t.Fatalf("containers left after the failed run: %v", left)
 	}
@@ -96,4 +102,42 @@ func readJUnit(t *testing.T, path string) junitCounts {
 		t.Fatalf("junit.xml does not parse: %v", err)
 	}
 	return c
+}
+
+// checkArtifacts: a failed run wrote its events, lease history and node
+// logs under the report folder, recorded them in result.json, and its HTML
+// report links each of them.
+func checkArtifacts(t *testing.T, reports, scenario string) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(reports, scenario, "result.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res result.Run
+	if err := json.Unmarshal(data, &res); err != nil {
+		t.Fatalf("result.json: %v", err)
+	}
+	page, err := os.ReadFile(filepath.Join(reports, scenario, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]bool{}
+	for _, a := range res.Artifacts {
+		found[path.Base(a.Path)] = true
+		if _, err := os.Stat(filepath.Join(reports, filepath.FromSlash(a.Path))); err != nil {
+			t.Errorf("artifact %q: %v", a.Path, err)
+		}
+		if !strings.Contains(string(page), `href="../`+a.Path+`"`) {
+			t.Errorf("report.html does not link artifact %q", a.Path)
+		}
+	}
+	for _, want := range []string{"events.txt", "leases.txt", "nodes"} {
+		if !found[want] {
+			t.Errorf("no artifact %s among %+v", want, res.Artifacts)
+		}
+	}
+	leases, _ := os.ReadFile(filepath.Join(reports, "artifacts", res.RunID, "leases.txt"))
+	if !strings.Contains(string(leases), "kube-system/kube-controller-manager") {
+		t.Errorf("leases.txt lacks the controller-manager's lease:\n%s", leases)
+	}
 }
