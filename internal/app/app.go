@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/harness-dev/harness/internal/result"
@@ -86,24 +84,6 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprint(stderr, usage)
 	return usageErr("unknown command %q; valid commands: run, validate, list, cleanup, compare", cmd)
 }
-
-// stateDir holds journals and kubeconfigs: $HARNESS_STATE_DIR, or
-// $XDG_STATE_HOME/harness, or ~/.local/state/harness.
-func stateDir() string {
-	if d := os.Getenv("HARNESS_STATE_DIR"); d != "" {
-		return d
-	}
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
-		return filepath.Join(d, "harness")
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return filepath.Join(os.TempDir(), "harness-state")
-	}
-	return filepath.Join(home, ".local", "state", "harness")
-}
-
-func journalDir() string { return filepath.Join(stateDir(), "journal") }
 
 func indent(s string) string {
 	return "  " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  ")

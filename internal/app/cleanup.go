@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"syscall"
 
 	"github.com/harness-dev/harness/clusters/kind"
@@ -26,12 +25,12 @@ func cleanupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := fs.Parse(args); err != nil {
 		return usageErr("cleanup: %v", err)
 	}
-	entries, files, err := journal.List(journalDir())
+	entries, files, err := journal.List(journal.DefaultDir())
 	if err != nil {
 		return &ExitError{Code: ExitInfra, Err: err}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	provider := kind.New(log, filepath.Join(stateDir(), "kubeconfigs"))
+	provider := kind.New(log, journal.KubeconfigDir())
 	var errs []error
 	done := 0
 	for i, e := range entries {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/harness-dev/harness/clusters/kind"
+	"github.com/harness-dev/harness/internal/journal"
 	"github.com/harness-dev/harness/internal/result"
 	"github.com/harness-dev/harness/internal/runner"
 	"github.com/harness-dev/harness/reports"
@@ -111,9 +112,9 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	rng := rand.New(rand.NewSource(f.seed))
 	fmt.Fprintf(progress, "seed %d\n", f.seed)
 	opts := runner.Options{
-		Provider:  kind.New(log, filepath.Join(stateDir(), "kubeconfigs")),
+		Provider:  kind.New(log, journal.KubeconfigDir()),
 		NodeImage: f.nodeImage, Cluster: f.cluster, KeepCluster: f.keepCluster,
-		ReportDir: f.reportDir, JournalDir: journalDir(), Rand: rng, Seed: f.seed,
+		ReportDir: f.reportDir, JournalDir: journal.DefaultDir(), Rand: rng, Seed: f.seed,
 		Timeout: f.timeout, Progress: progress, Log: log,
 	}
 	runs := runAll(ctx, scs, params, opts, f.repeat)

@@ -1,0 +1,118 @@
+package harness
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/harness-dev/harness/clusters"
+	"github.com/harness-dev/harness/clusters/kind"
+	"github.com/harness-dev/harness/internal/journal"
+)
+
+// ClusterOptions configure CreateCluster.
+type ClusterOptions struct {
+	// Name of the kind cluster; default "harness-go-" and a random suffix.
+	Name string
+	// NodeImage; default OfflineNodeImage.
+	NodeImage string
+	// Workers besides the control-plane node.
+	Workers int
+	// Images are host images loaded into every node (no registry needed).
+	Images []string
+	Log    *slog.Logger
+}
+
+// Cluster is a kind cluster a test drives: inject faults into it, record
+// it, run scenarios on it.
+type Cluster struct {
+	c        *clusters.Cluster
+	client   kubernetes.Interface
+	provider *kind.Provider
+	log      *slog.Logger
+	// jr journals a cluster this process created, so that `harness cleanup`
+	// deletes it if the process dies; nil for a used cluster.
+	jr         *journal.Journal
+	deleteOnce sync.Once
+	deleteErr  error
+}
+
+// CreateCluster creates a kind cluster and waits until its nodes and
+// kube-system Pods are Ready. Delete it when done (DeferCleanup, t.Cleanup).
+func CreateCluster(ctx context.Context, o ClusterOptions) (*Cluster, error) {
+	log := logger(o.Log)
+	name := o.Name
+	if name == "" {
+		name = fmt.Sprintf("harness-go-%06x", randomSeed()&0xffffff)
+	}
+	image := o.NodeImage
+	if image == "" {
+		image = OfflineNodeImage
+	}
+	jr, err := journal.Open(journal.DefaultDir(), journal.Entry{RunID: "cluster-" + name, PID: os.Getpid(),
+		Started: time.Now(), Scenario: "Go API cluster", Provider: "kind", Cluster: name, ClusterCreated: true})
+	if err != nil {
+		return nil, err
+	}
+	p := kind.New(log, journal.KubeconfigDir())
+	c, err := p.Create(ctx, clusters.Spec{Name: name, NodeImage: image, Workers: o.Workers})
+	if err == nil && len(o.Images) > 0 {
+		err = p.LoadImages(ctx, name, o.Images)
+	}
+	cl := &Cluster{c: c, provider: p, log: log, jr: jr}
+	if err == nil {
+		cl.client, err = kind.Client(c.Kubeconfig)
+	}
+	if err != nil {
+		cl.c = &clusters.Cluster{Name: name}
+		return nil, errors.Join(fmt.Errorf("create kind cluster %s: %w", name, err), cl.Delete(context.WithoutCancel(ctx)))
+	}
+	return cl, nil
+}
+
+// UseCluster drives an existing kind cluster, which Delete leaves alone.
+// Faults are injected into it: name only a cluster made for testing.
+func UseCluster(ctx context.Context, name string, log *slog.Logger) (*Cluster, error) {
+	p := kind.New(logger(log), journal.KubeconfigDir())
+	c, err := p.Get(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	client, err := kind.Client(c.Kubeconfig)
+	if err != nil {
+		return nil, err
+	}
+	return &Cluster{c: c, client: client, provider: p, log: logger(log)}, nil
+}
+
+// Name is the kind cluster's name.
+func (c *Cluster) Name() string { return c.c.Name }
+
+// Client is a clientset for the cluster.
+func (c *Cluster) Client() kubernetes.Interface { return c.client }
+
+// Kubeconfig is the cluster's kubeconfig (its context is kind-NAME).
+func (c *Cluster) Kubeconfig() []byte { return c.c.Kubeconfig }
+
+// Delete deletes a cluster that CreateCluster made; it does nothing for a
+// used one. It may be called more than once.
+func (c *Cluster) Delete(ctx context.Context) error {
+	if c.jr == nil {
+		return nil
+	}
+	c.deleteOnce.Do(func() {
+		if err := c.provider.Delete(ctx, c.c.Name); err != nil && !strings.Contains(err.Error(), "not found") {
+			c.deleteErr = fmt.Errorf("delete cluster %s: %w (`harness cleanup` retries)", c.c.Name, err)
+			return
+		}
+		c.deleteErr = c.jr.Close()
+	})
+	return c.deleteErr
+}

@@ -1,0 +1,78 @@
+package harness
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/harness-dev/harness/assertions"
+	"github.com/harness-dev/harness/faults"
+)
+
+// TestBadInputNamesTheChoices: an unknown type or a parameter struct of the
+// wrong type is refused before anything touches a cluster, with the valid
+// choices in the error.
+func TestBadInputNamesTheChoices(t *testing.T) {
+	t.Parallel()
+	c := &Cluster{}
+	tests := []struct {
+		name string
+		err  func() error
+		want string
+	}{
+		{"unknown fault", func() error {
+			_, err := c.Inject(context.Background(), Fault{Name: "f", Type: "explode"})
+			return err
+		}, `unknown type "explode"; valid types: [kill partition`},
+		{"fault params", func() error {
+			_, err := c.Inject(context.Background(), Fault{Name: "f", Type: "kill", Params: &assertions.LeaseHeldParams{}})
+			return err
+		}, "params of type *assertions.LeaseHeldParams; type kill takes *faults.KillParams"},
+		{"bad fault target", func() error {
+			_, err := c.Inject(context.Background(), Fault{Name: "f", Type: "kill"})
+			return err
+		}, `fault "f"`},
+		{"unknown assertion", func() error {
+			_, err := JudgeTimeline(nil, 0, Assertion{Name: "a", Type: "fast"})
+			return err
+		}, `unknown type "fast"; valid types: [leaseHeld`},
+		{"assertion params", func() error {
+			_, err := JudgeTimeline(nil, 0, Assertion{Name: "a", Type: "leaseHeld", Params: &faults.KillParams{}})
+			return err
+		}, "type leaseHeld takes *assertions.LeaseHeldParams"},
+		{"probe assertion", func() error {
+			_, err := JudgeTimeline(nil, 0, Assertion{Name: "a", Type: "podsCreatable", From: "x", Within: time.Minute})
+			return err
+		}, "needs the runner's probe; use it in a scenario with Run"},
+	}
+	for _, tt := range tests {
+		if err := tt.err(); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want it to contain %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+// TestJudgeTimelineBothWays: the same lease judged over a timeline where it
+// was renewed in time passes, and fails (naming the lease and the SLO)
+// where it never was.
+func TestJudgeTimelineBothWays(t *testing.T) {
+	t.Parallel()
+	wall := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	mark := Event{At: 10 * time.Second, Wall: wall.Add(10 * time.Second), Type: MarkReached, Mark: "kill.end"}
+	renewed := Event{At: 20 * time.Second, Wall: wall.Add(20 * time.Second), Type: LeaseObserved, Action: "updated",
+		Lease: &Lease{Namespace: "kube-system", Name: "kcm", Holder: "b", RenewTime: wall.Add(20 * time.Second)}}
+	a := Assertion{Name: "held", Type: "leaseHeld", From: "kill.end", Within: 30 * time.Second,
+		Params: &assertions.LeaseHeldParams{Lease: "kube-system/kcm"}}
+	pass, err := JudgeTimeline([]Event{mark, renewed}, 21*time.Second, a)
+	if err != nil || pass.Status != assertions.Passed || pass.Measured != 10*time.Second {
+		t.Fatalf("renewed lease: %+v, %v", pass, err)
+	}
+	fail, err := JudgeTimeline([]Event{mark}, time.Minute, a)
+	if err != nil || fail.Status != assertions.Failed || !strings.Contains(fail.Message, "lease kube-system/kcm not held within 30s") {
+		t.Fatalf("never renewed: %+v, %v", fail, err)
+	}
+	if !strings.Contains(fail.Timeline, "kill.end") {
+		t.Fatalf("judgement's timeline lacks the mark:\n%s", fail.Timeline)
+	}
+}

@@ -1,0 +1,113 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/harness-dev/harness/assertions"
+	"github.com/harness-dev/harness/internal/recorder"
+	"github.com/harness-dev/harness/internal/result"
+	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/reports"
+)
+
+// Recording watches a cluster (Pods, Leases, Nodes, Events and the
+// apiserver's reachability) onto a timeline with monotonic offsets. It
+// survives apiserver outages: they are recorded, not fatal.
+type Recording struct {
+	tl  *timeline.Recorder
+	rec *recorder.Recorder
+}
+
+// Record starts recording the cluster; it returns once the cluster's
+// current state is on the timeline. Stop it when done.
+func (c *Cluster) Record(ctx context.Context) (*Recording, error) {
+	tl := timeline.New(time.Now())
+	rec, err := recorder.Start(ctx, recorder.Options{Client: c.client, Timeline: tl, Log: c.log})
+	if err != nil {
+		return nil, fmt.Errorf("record cluster %s: %w", c.Name(), err)
+	}
+	return &Recording{tl: tl, rec: rec}, nil
+}
+
+// Mark records a named moment (such as "kill-kcm.end") that assertions
+// measure from, and returns its offset.
+func (r *Recording) Mark(name string) time.Duration { return r.tl.Mark(name, "") }
+
+// Now is the current offset of the timeline.
+func (r *Recording) Now() time.Duration { return r.tl.Now() }
+
+// Events returns a copy of the timeline so far.
+func (r *Recording) Events() []Event { return r.tl.Events() }
+
+// Stop stops watching; the timeline stays readable.
+func (r *Recording) Stop() { r.rec.Stop() }
+
+// Assertion is an assertion to judge over a Recording, as a scenario's
+// assertions entry says it.
+type Assertion struct {
+	Name string
+	// Type is an assertion type of `harness list` that reads the timeline
+	// only: leaseHeld, componentReady, noCrashLoop, noRestarts.
+	Type string
+	// From is the mark the SLO is measured from; Within is the SLO.
+	From   string
+	Within time.Duration
+	// Params is a pointer to the type's parameter struct, e.g.
+	// &assertions.LeaseHeldParams{Lease: "kube-system/kube-controller-manager"}.
+	Params any
+}
+
+// Judgement is an assertion's verdict at a moment, with the timeline it
+// was judged on, summarised for failure messages.
+type Judgement struct {
+	Assertion string
+	Verdict
+	// Timeline summarises the recorded timeline (faults, outages, lease
+	// holders, restarts).
+	Timeline string
+}
+
+// Judge judges an assertion over what was recorded so far. The verdict is
+// Pending until it is decided; poll it (Gomega's Eventually) to wait.
+func (r *Recording) Judge(a Assertion) (Judgement, error) {
+	return JudgeTimeline(r.tl.Events(), r.tl.Now(), a)
+}
+
+// JudgeTimeline judges an assertion over a timeline (recorded, or read
+// back from a report's timeline.jsonl) at offset now: assertions are pure
+// functions of the timeline.
+func JudgeTimeline(events []Event, now time.Duration, a Assertion) (Judgement, error) {
+	as, err := newAssertion(a)
+	if err != nil {
+		return Judgement{}, err
+	}
+	v := as.Evaluate(events, now)
+	return Judgement{Assertion: a.Name, Verdict: v, Timeline: reports.TimelineSummary(&result.Run{Timeline: events}, 60)}, nil
+}
+
+func newAssertion(a Assertion) (assertions.Assertion, error) {
+	spec, ok := assertions.Lookup(a.Type)
+	if !ok {
+		return nil, fmt.Errorf("assertion %q: unknown type %q; valid types: %v", a.Name, a.Type, assertions.Types())
+	}
+	params := a.Params
+	if params == nil {
+		params = spec.NewParams()
+	} else if want := reflect.TypeOf(spec.NewParams()); reflect.TypeOf(params) != want {
+		return nil, fmt.Errorf("assertion %q: params of type %T; type %s takes %v", a.Name, params, a.Type, want)
+	}
+	as, err := spec.New(assertions.Common{Name: a.Name, From: a.From, Within: a.Within}, params)
+	if err != nil {
+		return nil, fmt.Errorf("assertion %q: %w", a.Name, err)
+	}
+	if _, probe := as.(assertions.Prober); probe {
+		return nil, fmt.Errorf("assertion %q: type %s needs the runner's probe; use it in a scenario with Run", a.Name, a.Type)
+	}
+	if _, probe := as.(assertions.HTTPProber); probe {
+		return nil, fmt.Errorf("assertion %q: type %s needs the runner's probe; use it in a scenario with Run", a.Name, a.Type)
+	}
+	return as, nil
+}
