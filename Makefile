@@ -5,7 +5,7 @@ BIN := bin/harness
 NODE_IMAGE ?= harness.dev/kind-node:v1.35.4
 REPORT_DIR ?= _output/reports
 
-.PHONY: all build tools test test-unit node-image docker selfheal-image run-lease-loss qualify bench bench-triggers vet clean
+.PHONY: all build tools test test-unit node-image docker selfheal-image run-lease-loss qualify examples bench bench-triggers vet clean
 
 all: build
 
@@ -42,6 +42,12 @@ test-unit:
 # Everything: unit tests and the end-to-end tests on real kind clusters.
 test: tools node-image
 	HARNESS_NODE_IMAGE=$(NODE_IMAGE) $(GO) test -p 1 -timeout 60m -count=1 ./...
+
+# The Go API examples: a Ginkgo suite and an e2e-framework suite, each
+# running a stock scenario for a broken and a fixed component on one kind
+# cluster (build tag `examples`; about 4 minutes each).
+examples: node-image
+	HARNESS_NODE_IMAGE=$(NODE_IMAGE) $(GO) test -tags examples -count=1 -p 1 -timeout 40m -v ./examples/...
 
 # The main job: a stock scenario end to end.
 run-lease-loss: build node-image

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/harness-dev/harness/clusters"
@@ -115,4 +117,29 @@ func (c *Cluster) Delete(ctx context.Context) error {
 		c.deleteErr = c.jr.Close()
 	})
 	return c.deleteErr
+}
+
+// DeleteNamespace deletes a namespace and waits until it is gone, to reset
+// the cluster between scenarios that share it.
+func (c *Cluster) DeleteNamespace(ctx context.Context, ns string) error {
+	err := c.client.CoreV1().Namespaces().Delete(ctx, ns, metav1.DeleteOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("delete namespace %s: %w", ns, err)
+	}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		_, err := c.client.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("namespace %s still there: %w", ns, ctx.Err())
+		case <-tick.C:
+		}
+	}
 }

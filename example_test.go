@@ -99,14 +99,8 @@ func ExampleCluster_Inject() {
 	rec.Mark("kill-kcm.end")
 	held := harness.Assertion{Name: "kcm-lease-held", Type: "leaseHeld", From: "kill-kcm.end", Within: time.Minute,
 		Params: &assertions.LeaseHeldParams{Lease: "kube-system/kube-controller-manager"}}
-	for {
-		j, err := rec.Judge(held)
-		if err != nil || j.Status != assertions.Pending {
-			fmt.Println(j.Status, j.Message, err)
-			return
-		}
-		time.Sleep(time.Second)
-	}
+	j, err := rec.Await(ctx, held)
+	fmt.Println(j.Status, j.Message, err)
 }
 
 // Run a stock scenario end to end and write its reports.

@@ -111,3 +111,21 @@ func newAssertion(a Assertion) (assertions.Assertion, error) {
 	}
 	return as, nil
 }
+
+// Await judges an assertion until its verdict is decided (the SLO's
+// deadline bounds that) or ctx ends, and returns the last judgement.
+func (r *Recording) Await(ctx context.Context, a Assertion) (Judgement, error) {
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		j, err := r.Judge(a)
+		if err != nil || j.Status != assertions.Pending {
+			return j, err
+		}
+		select {
+		case <-ctx.Done():
+			return j, fmt.Errorf("assertion %s still pending: %w", a.Name, ctx.Err())
+		case <-tick.C:
+		}
+	}
+}

@@ -23,14 +23,23 @@ func RequireDocker(t testing.TB) {
 	if testing.Short() {
 		t.Skip("integration test: skipped because -short was given")
 	}
+	if err := DockerAnswers(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// DockerAnswers returns an error saying how to get Docker when no daemon
+// answers.
+func DockerAnswers() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, "docker", "info", "--format", "{{.ServerVersion}}").CombinedOutput()
 	if err != nil {
-		t.Fatalf("integration tests need a Docker daemon, and none answered (%v: %s). "+
+		return fmt.Errorf("integration tests need a Docker daemon, and none answered (%v: %s). "+
 			"Run `make docker` (hack/docker/ensure-docker.sh installs Debian's docker.io and starts dockerd), "+
-			"or pass -short to run the unit tests only.", err, strings.TrimSpace(string(out)))
+			"or pass -short to run the unit tests only", err, strings.TrimSpace(string(out)))
 	}
+	return nil
 }
 
 // NodeImage is the node image the integration tests use:
@@ -52,18 +61,30 @@ func NodeImage(t testing.TB) string {
 // with the binary at /NAME as its entrypoint.
 func BuildImage(t testing.TB, pkg, image string) {
 	t.Helper()
-	root := RepoRoot(t)
+	if err := BuildImageIn(RepoRoot(t), pkg, image); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// BuildImageIn is BuildImage for a given repository root, for callers
+// without a testing.TB (TestMain, e2e-framework environment functions).
+func BuildImageIn(root, pkg, image string) error {
 	name := filepath.Base(pkg)
-	bin := filepath.Join(t.TempDir(), name)
+	dir, err := os.MkdirTemp("", "harness-image-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, name)
 	cmd := exec.Command("go", "build", "-trimpath", "-o", bin, "./"+pkg)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+		return fmt.Errorf("go build %s: %w\n%s", pkg, err, out)
 	}
 	archive, err := tarOf(bin, name)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	previous, _ := exec.Command("docker", "image", "inspect", image, "--format", "{{.Id}}").Output()
 	defer func() {
@@ -76,8 +97,9 @@ func BuildImage(t testing.TB, pkg, image string) {
 	imp := exec.Command("docker", "import", "-c", fmt.Sprintf(`ENTRYPOINT ["/%s"]`, name), "-", image)
 	imp.Stdin = archive
 	if out, err := imp.CombinedOutput(); err != nil {
-		t.Fatalf("docker import %s: %v\n%s", image, err, out)
+		return fmt.Errorf("docker import %s: %w\n%s", image, err, out)
 	}
+	return nil
 }
 
 func tarOf(path, name string) (*bytes.Buffer, error) {
