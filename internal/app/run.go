@@ -105,9 +105,9 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		level = slog.LevelInfo
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	progress := stdout
+	progress := reports.Colour(stdout) // plain text unless stdout is a terminal
 	if f.output == "json" {
-		progress = stderr
+		progress = reports.Colour(stderr)
 	}
 	rng := rand.New(rand.NewSource(f.seed))
 	fmt.Fprintf(progress, "seed %d\n", f.seed)
@@ -161,7 +161,7 @@ func writeRunOutput(f *runFlags, runs []*result.Run, stdout io.Writer) error {
 		}{runs, dist})
 	}
 	fmt.Fprintln(stdout)
-	reports.Summary(stdout, runs)
+	reports.Summary(reports.Colour(stdout), runs)
 	if dist != nil {
 		fmt.Fprintf(stdout, "\nrecovery over %d runs of each scenario:\n", f.repeat)
 		reports.WriteDistribution(stdout, dist)
