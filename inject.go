@@ -38,11 +38,9 @@ func (c *Cluster) Inject(ctx context.Context, f Fault) (Revert, error) {
 	if !ok {
 		return nil, fmt.Errorf("fault %q: unknown type %q; valid types: %v", f.Name, f.Type, faults.Types())
 	}
-	params := f.Params
-	if params == nil {
-		params = spec.NewParams()
-	} else if want := reflect.TypeOf(spec.NewParams()); reflect.TypeOf(params) != want {
-		return nil, fmt.Errorf("fault %q: params of type %T; type %s takes %v", f.Name, params, f.Type, want)
+	params, err := typedParams(f.Params, spec.NewParams())
+	if err != nil {
+		return nil, fmt.Errorf("fault %q: %w; type %s takes %T", f.Name, err, f.Type, spec.NewParams())
 	}
 	fault, err := spec.New(faults.Common{Name: f.Name, Target: f.Target, Duration: f.Duration}, params)
 	if err != nil {
@@ -83,4 +81,16 @@ func (c *Cluster) revertOnce(rev faults.Revert, jr *journal.Journal) Revert {
 		done = true
 		return jr.Close()
 	}
+}
+
+// typedParams returns the given parameter struct, or zero (the type's
+// defaults) when none was given; it refuses a struct of another type.
+func typedParams(given, zero any) (any, error) {
+	switch {
+	case given == nil:
+		return zero, nil
+	case reflect.TypeOf(given) != reflect.TypeOf(zero):
+		return nil, fmt.Errorf("params of type %T", given)
+	}
+	return given, nil
 }

@@ -3,7 +3,6 @@ package harness
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"time"
 
 	"github.com/harness-dev/harness/assertions"
@@ -93,11 +92,9 @@ func newAssertion(a Assertion) (assertions.Assertion, error) {
 	if !ok {
 		return nil, fmt.Errorf("assertion %q: unknown type %q; valid types: %v", a.Name, a.Type, assertions.Types())
 	}
-	params := a.Params
-	if params == nil {
-		params = spec.NewParams()
-	} else if want := reflect.TypeOf(spec.NewParams()); reflect.TypeOf(params) != want {
-		return nil, fmt.Errorf("assertion %q: params of type %T; type %s takes %v", a.Name, params, a.Type, want)
+	params, err := typedParams(a.Params, spec.NewParams())
+	if err != nil {
+		return nil, fmt.Errorf("assertion %q: %w; type %s takes %T", a.Name, err, a.Type, spec.NewParams())
 	}
 	as, err := spec.New(assertions.Common{Name: a.Name, From: a.From, Within: a.Within}, params)
 	if err != nil {
