@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"math/rand"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,18 +12,10 @@ import (
 	"testing"
 	"time"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/wait"
-	"k8s.io/client-go/kubernetes"
-
-	"github.com/harness-dev/harness/clusters"
-	"github.com/harness-dev/harness/clusters/kind"
+	"github.com/harness-dev/harness"
 	"github.com/harness-dev/harness/internal/result"
-	"github.com/harness-dev/harness/internal/runner"
 	"github.com/harness-dev/harness/internal/testenv"
 	"github.com/harness-dev/harness/reports"
-	"github.com/harness-dev/harness/scenarios"
 )
 
 const selfhealImage = "harness.dev/selfheal:dev"
@@ -46,17 +37,12 @@ func TestIntegrationQualify(t *testing.T) {
 	if out == "" {
 		out = t.TempDir()
 	}
-	p := kind.New(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), t.TempDir())
-	c := sharedCluster(t, p, image)
-	client, err := kind.Client(c.Kubeconfig)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := sharedCluster(t, image)
 	var rows []Row
 	var runs []*result.Run
 	for round := 1; round <= envInt(t, "QUALIFY_ROUNDS", 1); round++ {
 		for _, e := range entries {
-			r := runEntry(t, p, c.Name, client, e, filepath.Join(out, fmt.Sprintf("round-%d", round)))
+			r := runEntry(t, c, e, filepath.Join(out, fmt.Sprintf("round-%d", round)))
 			row := NewRow(round, e, r)
 			t.Logf("round %d %s variant=%q: %s (%s) in %s", round, e.Scenario, e.Variant, row.Actual, row.Measured, r.Duration.Round(time.Second))
 			if row.Problem != "" {
@@ -100,26 +86,30 @@ func suiteEntries(t *testing.T) []Entry {
 	return entries
 }
 
-func sharedCluster(t *testing.T, p *kind.Provider, image string) *clusters.Cluster {
-	ctx := context.Background()
-	name := fmt.Sprintf("harness-qualify-%d", time.Now().Unix()%100000)
-	t.Cleanup(func() {
-		if err := p.Delete(context.Background(), name); err != nil {
-			t.Errorf("delete cluster %s: %v", name, err)
-		}
-	})
+// sharedCluster creates the suite's cluster through the Go API, as users'
+// suites do.
+func sharedCluster(t *testing.T, image string) *harness.Cluster {
 	start := time.Now()
-	c, err := p.Create(ctx, clusters.Spec{Name: name, NodeImage: image, LogDir: t.TempDir()})
+	c, err := harness.CreateCluster(context.Background(), harness.ClusterOptions{
+		Name: fmt.Sprintf("harness-qualify-%d", time.Now().Unix()%100000), NodeImage: image,
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		t.Fatalf("create cluster: %v", err)
 	}
-	t.Logf("cluster %s ready in %s", name, time.Since(start).Round(time.Second))
+	t.Cleanup(func() {
+		if err := c.Delete(context.Background()); err != nil {
+			t.Errorf("delete cluster %s: %v", c.Name(), err)
+		}
+	})
+	t.Logf("cluster %s ready in %s", c.Name(), time.Since(start).Round(time.Second))
 	return c
 }
 
-// runEntry runs one entry on the shared cluster, then deletes its namespace.
-func runEntry(t *testing.T, p *kind.Provider, cluster string, client kubernetes.Interface, e Entry, out string) *result.Run {
-	sc, err := scenarios.Load(filepath.Join(testenv.RepoRoot(t), "scenarios", e.Scenario))
+// runEntry runs one entry on the shared cluster, then deletes its namespace
+// (the reset). Each run's own reports, and the artifacts of a run that did
+// not pass, go to out/<scenario>-<variant>.
+func runEntry(t *testing.T, c *harness.Cluster, e Entry, out string) *harness.Result {
+	sc, err := harness.LoadScenario(filepath.Join(testenv.RepoRoot(t), "scenarios", e.Scenario))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,36 +117,26 @@ func runEntry(t *testing.T, p *kind.Provider, cluster string, client kubernetes.
 	if e.Variant != "" {
 		set["variant"] = e.Variant
 	}
-	params, err := sc.ResolveParams(set)
+	r, err := harness.Run(context.Background(), sc, harness.Options{Cluster: c, Params: set, Timeout: 5 * time.Minute,
+		ReportDir: filepath.Join(out, sc.Metadata.Name+"-"+orNone(e.Variant)), Progress: os.Stdout})
 	if err != nil {
 		t.Fatal(err)
 	}
-	seed := time.Now().UnixNano()
-	r := runner.Run(context.Background(), sc, runner.Options{
-		Provider: p, Cluster: cluster, ReportDir: out, JournalDir: t.TempDir(),
-		Rand: rand.New(rand.NewSource(seed)), Seed: seed, Params: params,
-		Timeout: 5 * time.Minute, Progress: os.Stdout,
-	})
 	if e.Namespace != "" {
-		resetNamespace(t, client, e.Namespace)
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		if err := c.DeleteNamespace(ctx, e.Namespace); err != nil {
+			t.Fatalf("reset: %v", err)
+		}
 	}
 	return r
 }
 
-// resetNamespace deletes ns and waits until it is gone.
-func resetNamespace(t *testing.T, client kubernetes.Interface, ns string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	if err := client.CoreV1().Namespaces().Delete(ctx, ns, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
-		t.Fatalf("reset: delete namespace %s: %v", ns, err)
+func orNone(s string) string {
+	if s == "" {
+		return "stock"
 	}
-	err := wait.PollUntilContextCancel(ctx, time.Second, true, func(ctx context.Context) (bool, error) {
-		_, err := client.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
-		return apierrors.IsNotFound(err), nil
-	})
-	if err != nil {
-		t.Fatalf("reset: namespace %s still there after 3m: %v", ns, err)
-	}
+	return s
 }
 
 func envInt(t *testing.T, key string, def int) int {
