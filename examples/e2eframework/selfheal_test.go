@@ -29,9 +29,9 @@ func resetDiscovery(ctx context.Context, t *testing.T, _ *envconf.Config) contex
 	return ctx
 }
 
-// TestDiscoveryBug: a component that blocks in WaitForCacheSync after a CRD
+// TestIntegrationDiscoveryBug: a component that blocks in WaitForCacheSync after a CRD
 // it discovered was deleted is caught, and the message says what.
-func TestDiscoveryBug(t *testing.T) {
+func TestIntegrationDiscoveryBug(t *testing.T) {
 	f := features.New("selfheal-discovery, bug variant").
 		Setup(resetDiscovery).
 		Assess("fails, naming the component that is not Ready", func(ctx context.Context, t *testing.T, _ *envconf.Config) context.Context {
@@ -50,15 +50,15 @@ func TestDiscoveryBug(t *testing.T) {
 	testEnv.Test(t, f)
 }
 
-// TestDiscoveryFixed: the fixed component passes the same scenario.
-func TestDiscoveryFixed(t *testing.T) {
+// TestIntegrationDiscoveryFixed: the fixed component passes the same scenario.
+func TestIntegrationDiscoveryFixed(t *testing.T) {
 	testEnv.Test(t, features.New("selfheal-discovery, fixed variant").Setup(resetDiscovery).Feature(),
 		harnesse2e.ScenarioFeature(clusterKey, discovery, harness.Options{Params: map[string]string{"variant": "fixed"}}))
 }
 
-// TestSchedulerPaused: a fault step and a revert step around an assessment
+// TestIntegrationSchedulerPaused: a fault step and a revert step around an assessment
 // judged over a recording.
-func TestSchedulerPaused(t *testing.T) {
+func TestIntegrationSchedulerPaused(t *testing.T) {
 	var rec *harness.Recording
 	held := harness.Assertion{Name: "scheduler-lease-held", Type: "leaseHeld", From: "pause.end", Within: 60 * time.Second,
 		Params: &assertions.LeaseHeldParams{Lease: "kube-system/kube-scheduler"}}
