@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
@@ -138,8 +139,43 @@ func (c *Cluster) DeleteNamespace(ctx context.Context, ns string) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("namespace %s still there: %w", ns, ctx.Err())
+			return fmt.Errorf("namespace %s still there: %w; %s", ns, ctx.Err(), c.whyNotGone(ns))
 		case <-tick.C:
 		}
 	}
+}
+
+// whyNotGone says what holds a namespace back: its conditions, and the
+// control-plane Pods that are not Ready (the namespace controller runs in
+// kube-controller-manager, which may be in a crash-loop back-off).
+func (c *Cluster) whyNotGone(ns string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var why []string
+	if n, err := c.client.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{}); err == nil {
+		for _, cond := range n.Status.Conditions {
+			if cond.Status == corev1.ConditionTrue {
+				why = append(why, fmt.Sprintf("%s: %s", cond.Type, cond.Message))
+			}
+		}
+	}
+	pods, err := c.client.CoreV1().Pods("kube-system").List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return fmt.Sprintf("the apiserver does not answer (%v)", err)
+	}
+	for _, p := range pods.Items {
+		for _, st := range p.Status.ContainerStatuses {
+			if !st.Ready {
+				reason := "not ready"
+				if st.State.Waiting != nil {
+					reason = st.State.Waiting.Reason
+				}
+				why = append(why, fmt.Sprintf("kube-system/%s %s (%s, %d restarts)", p.Name, st.Name, reason, st.RestartCount))
+			}
+		}
+	}
+	if len(why) == 0 {
+		return "no condition says why and the control plane is Ready"
+	}
+	return strings.Join(why, "; ")
 }

@@ -123,11 +123,17 @@ func runEntry(t *testing.T, c *harness.Cluster, e Entry, out string) *harness.Re
 		t.Fatal(err)
 	}
 	if e.Namespace != "" {
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		// The namespace controller runs in kube-controller-manager, which
+		// scenarios that restart the apiserver send into crash-loop
+		// back-off (up to 5 minutes once restarts accumulate on the shared
+		// cluster): wait that out.
+		ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 		defer cancel()
+		start := time.Now()
 		if err := c.DeleteNamespace(ctx, e.Namespace); err != nil {
 			t.Fatalf("reset: %v", err)
 		}
+		t.Logf("reset: namespace %s deleted in %s", e.Namespace, time.Since(start).Round(time.Second))
 	}
 	return r
 }
