@@ -28,7 +28,15 @@ func TestBadInputNamesTheChoices(t *testing.T) {
 		{"fault params", func() error {
 			_, err := c.Inject(context.Background(), Fault{Name: "f", Type: "kill", Params: &assertions.LeaseHeldParams{}})
 			return err
-		}, "params of type *assertions.LeaseHeldParams; type kill takes *faults.KillParams"},
+		}, "params of type *assertions.LeaseHeldParams given; this type takes *faults.KillParams"},
+		{"params for a type without", func() error {
+			_, err := c.Inject(context.Background(), Fault{Name: "f", Type: "pause", Params: &faults.KillParams{}})
+			return err
+		}, "params of type *faults.KillParams given; this type takes no params"},
+		{"no params for a type without", func() error {
+			_, err := c.Inject(context.Background(), Fault{Name: "f", Type: "pause"})
+			return err
+		}, `fault "f"`},
 		{"bad fault target", func() error {
 			_, err := c.Inject(context.Background(), Fault{Name: "f", Type: "kill"})
 			return err
@@ -40,7 +48,7 @@ func TestBadInputNamesTheChoices(t *testing.T) {
 		{"assertion params", func() error {
 			_, err := JudgeTimeline(nil, 0, Assertion{Name: "a", Type: "leaseHeld", Params: &faults.KillParams{}})
 			return err
-		}, "type leaseHeld takes *assertions.LeaseHeldParams"},
+		}, "this type takes *assertions.LeaseHeldParams"},
 		{"probe assertion", func() error {
 			_, err := JudgeTimeline(nil, 0, Assertion{Name: "a", Type: "podsCreatable", From: "x", Within: time.Minute})
 			return err

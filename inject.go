@@ -38,9 +38,9 @@ func (c *Cluster) Inject(ctx context.Context, f Fault) (Revert, error) {
 	if !ok {
 		return nil, fmt.Errorf("fault %q: unknown type %q; valid types: %v", f.Name, f.Type, faults.Types())
 	}
-	params, err := typedParams(f.Params, spec.NewParams())
+	params, err := typedParams(f.Params, spec.NewParams)
 	if err != nil {
-		return nil, fmt.Errorf("fault %q: %w; type %s takes %T", f.Name, err, f.Type, spec.NewParams())
+		return nil, fmt.Errorf("fault %q of type %s: %w", f.Name, f.Type, err)
 	}
 	fault, err := spec.New(faults.Common{Name: f.Name, Target: f.Target, Duration: f.Duration}, params)
 	if err != nil {
@@ -83,14 +83,19 @@ func (c *Cluster) revertOnce(rev faults.Revert, jr *journal.Journal) Revert {
 	}
 }
 
-// typedParams returns the given parameter struct, or zero (the type's
-// defaults) when none was given; it refuses a struct of another type.
-func typedParams(given, zero any) (any, error) {
+// typedParams returns the given parameter struct, or the type's defaults
+// (newParams' zero struct) when none was given; it refuses a struct of
+// another type, and any for a type that takes none (newParams nil).
+func typedParams(given any, newParams func() any) (any, error) {
 	switch {
+	case newParams == nil && given == nil:
+		return nil, nil
+	case newParams == nil:
+		return nil, fmt.Errorf("params of type %T given; this type takes no params", given)
 	case given == nil:
-		return zero, nil
-	case reflect.TypeOf(given) != reflect.TypeOf(zero):
-		return nil, fmt.Errorf("params of type %T", given)
+		return newParams(), nil
+	case reflect.TypeOf(given) != reflect.TypeOf(newParams()):
+		return nil, fmt.Errorf("params of type %T given; this type takes %T", given, newParams())
 	}
 	return given, nil
 }

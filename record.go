@@ -92,9 +92,9 @@ func newAssertion(a Assertion) (assertions.Assertion, error) {
 	if !ok {
 		return nil, fmt.Errorf("assertion %q: unknown type %q; valid types: %v", a.Name, a.Type, assertions.Types())
 	}
-	params, err := typedParams(a.Params, spec.NewParams())
+	params, err := typedParams(a.Params, spec.NewParams)
 	if err != nil {
-		return nil, fmt.Errorf("assertion %q: %w; type %s takes %T", a.Name, err, a.Type, spec.NewParams())
+		return nil, fmt.Errorf("assertion %q of type %s: %w", a.Name, a.Type, err)
 	}
 	as, err := spec.New(assertions.Common{Name: a.Name, From: a.From, Within: a.Within}, params)
 	if err != nil {
