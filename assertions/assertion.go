@@ -48,7 +48,10 @@ type Common struct {
 type Assertion interface {
 	// Evaluate judges events (the timeline recorded so far) at offset now.
 	// It returns Pending while the outcome is not decided. Once now is at or
-	// after the moment From plus Within, it never returns Pending.
+	// after the moment From plus Within, it returns Pending only while the
+	// recorder is blind (an apiserver outage it has not relisted after) or
+	// for a few seconds of settling; the runner fails what is still pending
+	// when its observation times out.
 	Evaluate(events []timeline.Event, now time.Duration) Verdict
 }
 

@@ -74,8 +74,16 @@ func (a *componentReady) Evaluate(events []timeline.Event, now time.Duration) Ve
 	if !ok {
 		return pending(a.c, "waiting for moment %s", a.c.From)
 	}
+	if _, seen := visibleAt(events, now); !seen {
+		return pending(a.c, "waiting for the recorder to see %s again after the apiserver outage", a.m.describe)
+	}
 	ready, since, seenAfter := a.readiness(events, w.from, now)
 	r := max(since, w.from)
+	// At a moment the recorder was blind the state it holds is from before
+	// the outage: the Pods count as Ready from its relist on, not earlier.
+	if seenAt, _ := visibleAt(events, w.from); seenAt > w.from {
+		r, seenAfter = max(r, seenAt), true
+	}
 	restartsMsg := a.restarts(events, w.from, now)
 	if ready && (seenAfter || now >= w.deadline) && r <= w.deadline {
 		if r+a.stable <= now {

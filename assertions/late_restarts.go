@@ -61,19 +61,3 @@ func wallAt(events []timeline.Event, t time.Duration) (time.Time, bool) {
 	}
 	return time.Time{}, false
 }
-
-// blindAt reports whether the recorder was blind at offset t: an apiserver
-// outage began at or before t and the recorder has not listed everything
-// again since (a late observation may still change the verdict).
-func blindAt(events []timeline.Event, t time.Duration) bool {
-	blind := false
-	for _, e := range events {
-		switch {
-		case e.Type == timeline.OutageStarted && e.At <= t:
-			blind = true
-		case e.Type == timeline.Relisted:
-			blind = false
-		}
-	}
-	return blind
-}

@@ -39,7 +39,13 @@ func (a *noCrashLoop) Evaluate(events []timeline.Event, now time.Duration) Verdi
 	if !ended {
 		return v
 	}
-	states := a.m.podStates(events, w.deadline)
+	// Judged on the state at the deadline, or, when the recorder was blind
+	// then, on the state it saw first after the outage.
+	at, seen := visibleAt(events, w.deadline)
+	if !seen {
+		return pending(a.c, "waiting for the recorder to see %s again after the apiserver outage", a.m.describe)
+	}
+	states := a.m.podStates(events, at)
 	if len(states) == 0 {
 		return failed(a.c, "no pod of %s exists %s after %s", a.m.describe, a.c.Within, a.c.From)
 	}

@@ -34,6 +34,17 @@ func TestComponentReady(t *testing.T) {
 			pod(15, pod, kcmLabels, false, 2, "").pod(20, pod, kcmLabels, true, 2, ""), 26, Pending, nil},
 		{"other pods are ignored", new(tl).mark(10, "kill.end").pod(12, "x", map[string]string{"component": "etcd"}, true, 0, ""),
 			71, Failed, []string{"not Ready at the end"}},
+		// The recorder was blind at the moment: the state from before the
+		// outage proves nothing, so Ready counts from the relist on.
+		{"blind at the moment: Ready from the relist on", new(tl).pod(1, pod, kcmLabels, true, 0, "").
+			add(5, timeline.Event{Type: timeline.OutageStarted}).mark(10, "kill.end").add(35, timeline.Event{Type: timeline.Relisted}), 71, Passed,
+			[]string{"Ready 25.0s after kill.end"}},
+		{"blind through the deadline is not a pass", new(tl).pod(1, pod, kcmLabels, true, 0, "").
+			add(5, timeline.Event{Type: timeline.OutageStarted}).mark(10, "kill.end"), 90, Pending,
+			[]string{"waiting for the recorder to see component kube-controller-manager again after the apiserver outage"}},
+		{"relisted after the deadline as Ready fails", new(tl).pod(1, pod, kcmLabels, true, 0, "").
+			add(5, timeline.Event{Type: timeline.OutageStarted}).mark(10, "kill.end").add(80, timeline.Event{Type: timeline.Relisted}), 95, Failed,
+			[]string{"Ready only 70.0s after kill.end"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,6 +65,12 @@ func TestNoCrashLoop(t *testing.T) {
 		"component kube-controller-manager in CrashLoopBackOff 30s after kill.end: kube-system/kcm/c (restarts 4)")
 	expect(t, build(t, "noCrashLoop", c, params).Evaluate(healed.events, s(40)), Passed)
 	expect(t, build(t, "noCrashLoop", c, params).Evaluate(new(tl).mark(10, "kill.end").events, s(40)), Failed, "no pod of")
+	// Blind at the deadline: the stale healthy state is no pass; the first
+	// state seen after the outage decides.
+	blind := new(tl).pod(1, "kcm", kcmLabels, true, 0, "").mark(10, "kill.end").add(25, timeline.Event{Type: timeline.OutageStarted})
+	expect(t, build(t, "noCrashLoop", c, params).Evaluate(blind.events, s(60)), Pending, "waiting for the recorder to see")
+	blind.pod(70, "kcm", kcmLabels, false, 5, "CrashLoopBackOff").add(70, timeline.Event{Type: timeline.Relisted})
+	expect(t, build(t, "noCrashLoop", c, params).Evaluate(blind.events, s(71)), Failed, "in CrashLoopBackOff")
 }
 
 func TestPodsCreatable(t *testing.T) {
