@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -173,6 +174,25 @@ func scenarioFile(t *testing.T, text string) string {
 	}
 	return path
 }
+
+// leftBehind lists the containers still there of the kind clusters that a
+// run said it created. It looks only at those clusters, so a cluster of
+// another run on the same Docker daemon is not taken for a leak.
+func leftBehind(t *testing.T, out string) []string {
+	t.Helper()
+	created := createdCluster.FindAllStringSubmatch(out, -1)
+	if len(created) == 0 {
+		t.Fatalf("the output names no cluster that the run created:\n%s", out)
+	}
+	var left []string
+	for _, m := range created {
+		left = append(left, clusterContainers(t, m[1]+"-")...)
+	}
+	return left
+}
+
+// createdCluster matches the progress line of a cluster the run creates.
+var createdCluster = regexp.MustCompile(`creating kind cluster (\S+) `)
 
 // clusterContainers lists the containers of kind clusters whose name starts
 // with prefix.

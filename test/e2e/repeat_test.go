@@ -41,7 +41,7 @@ func TestIntegrationRepeatAndCompare(t *testing.T) {
 	if len(dist) == 0 || dist[0].Runs != 5 || dist[0].Passed != 5 || dist[0].Measured != 5 || dist[0].P50Seconds <= 0 {
 		t.Fatalf("distribution: %+v", dist)
 	}
-	if left := clusterContainers(t, "harness-kill-controller-manager"); len(left) > 0 {
+	if left := leftBehind(t, out); len(left) > 0 {
 		t.Fatalf("containers left after the runs: %v", left)
 	}
 	base := filepath.Join(h.reports, "kill-controller-manager", "result.json")

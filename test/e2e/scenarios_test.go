@@ -36,7 +36,7 @@ func TestIntegrationStockScenarios(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(h.reports, name, "result.json")); err != nil {
 				t.Fatalf("result.json missing: %v", err)
 			}
-			if left := clusterContainers(t, "harness-"+name); len(left) > 0 {
+			if left := leftBehind(t, out); len(left) > 0 {
 				t.Fatalf("containers left after the run: %v", left)
 			}
 		})
@@ -81,7 +81,7 @@ func TestIntegrationImpossibleSLOFails(t *testing.T) {
 		t.Fatalf("junit failures = %d, want 1", suites.Failures)
 	}
 	checkArtifacts(t, h.reports, "impossible-slo")
-	if left := clusterContainers(t, "harness-impossible-slo"); len(left) > 0 {
+	if left := leftBehind(t, out); len(left) > 0 {
 		t.Fatalf("containers left after the failed run: %v", left)
 	}
 }
