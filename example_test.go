@@ -103,6 +103,40 @@ func ExampleCluster_Inject() {
 	fmt.Println(j.Status, j.Message, err)
 }
 
+// "After killing the controller-manager, a Pod is creatable within 60s":
+// the probe Deployment is created before the fault and scaled up when the
+// mark is recorded.
+func ExampleRecording_Probe() {
+	ctx := context.Background()
+	cluster, err := harness.UseCluster(ctx, "harness-dev", nil)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return
+	}
+	rec, err := cluster.Record(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return
+	}
+	defer rec.Stop() // also deletes the probe Deployment
+	creatable := harness.Assertion{Name: "pods-creatable", Type: "podsCreatable", From: "kill-kcm.end", Within: time.Minute,
+		Params: &assertions.PodsCreatableParams{Replicas: 2}}
+	if err := rec.Probe(ctx, creatable); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return
+	}
+	revert, err := cluster.Inject(ctx, harness.Fault{Name: "kill-kcm", Type: "kill",
+		Target: faults.Target{Component: "kube-controller-manager"}})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return
+	}
+	_ = revert(ctx)
+	rec.Mark("kill-kcm.end")
+	j, err := rec.Await(ctx, creatable)
+	fmt.Println(j.Status, j.Message, err)
+}
+
 // Run a stock scenario end to end and write its reports.
 func ExampleRun() {
 	ctx := context.Background()

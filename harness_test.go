@@ -8,6 +8,7 @@ import (
 
 	"github.com/harness-dev/harness/assertions"
 	"github.com/harness-dev/harness/faults"
+	"github.com/harness-dev/harness/internal/timeline"
 )
 
 // TestBadInputNamesTheChoices: an unknown type or a parameter struct of the
@@ -49,10 +50,11 @@ func TestBadInputNamesTheChoices(t *testing.T) {
 			_, err := JudgeTimeline(nil, 0, Assertion{Name: "a", Type: "leaseHeld", Params: &faults.KillParams{}})
 			return err
 		}, "this type takes *assertions.LeaseHeldParams"},
-		{"probe assertion", func() error {
-			_, err := JudgeTimeline(nil, 0, Assertion{Name: "a", Type: "podsCreatable", From: "x", Within: time.Minute})
+		{"probe assertion not probed", func() error {
+			r := &Recording{tl: timeline.New(time.Now()), pr: newProbing()}
+			_, err := r.Judge(Assertion{Name: "a", Type: "podsCreatable", From: "x", Within: time.Minute})
 			return err
-		}, "needs the runner's probe; use it in a scenario with Run"},
+		}, `assertion "a" of type podsCreatable measures a probe: call Recording.Probe with it before the fault`},
 	}
 	for _, tt := range tests {
 		if err := tt.err(); err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -82,5 +84,32 @@ func TestJudgeTimelineBothWays(t *testing.T) {
 	}
 	if !strings.Contains(fail.Timeline, "kill.end") {
 		t.Fatalf("judgement's timeline lacks the mark:\n%s", fail.Timeline)
+	}
+}
+
+// TestJudgeProbeTimelineBothWays: podsCreatable judged over a timeline with
+// its probe mark passes once the probe's Pods were created in time, and
+// fails naming the probe Deployment and the SLO when they were not.
+func TestJudgeProbeTimelineBothWays(t *testing.T) {
+	t.Parallel()
+	a := Assertion{Name: "pods", Type: "podsCreatable", From: "kill.end", Within: time.Minute,
+		Params: &assertions.PodsCreatableParams{Replicas: 2}}
+	label := map[string]string{assertions.ProbeLabel: "pods"}
+	pod := func(at time.Duration, name string) Event {
+		return Event{At: at, Type: PodObserved, Action: "added", Pod: &Pod{Namespace: "default", Name: name, Labels: label}}
+	}
+	events := []Event{
+		{At: 10 * time.Second, Type: MarkReached, Mark: "kill.end"},
+		{At: 11 * time.Second, Type: MarkReached, Mark: assertions.ProbeMark("pods")},
+		pod(20*time.Second, "p1"),
+	}
+	fail, err := JudgeTimeline(events, 2*time.Minute, a)
+	if err != nil || fail.Status != assertions.Failed ||
+		!strings.Contains(fail.Message, "pods of probe deployment default/harness-probe-pods not created within 1m0s after kill.end: 1 of 2") {
+		t.Fatalf("one of two pods: %+v, %v", fail, err)
+	}
+	pass, err := JudgeTimeline(append(events, pod(25*time.Second, "p2")), 2*time.Minute, a)
+	if err != nil || pass.Status != assertions.Passed || pass.Measured != 15*time.Second {
+		t.Fatalf("both pods: %+v, %v", pass, err)
 	}
 }

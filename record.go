@@ -16,8 +16,10 @@ import (
 // apiserver's reachability) onto a timeline with monotonic offsets. It
 // survives apiserver outages: they are recorded, not fatal.
 type Recording struct {
+	c   *Cluster
 	tl  *timeline.Recorder
 	rec *recorder.Recorder
+	pr  *probing
 }
 
 // Record starts recording the cluster; it returns once the cluster's
@@ -28,7 +30,7 @@ func (c *Cluster) Record(ctx context.Context) (*Recording, error) {
 	if err != nil {
 		return nil, fmt.Errorf("record cluster %s: %w", c.Name(), err)
 	}
-	return &Recording{tl: tl, rec: rec}, nil
+	return &Recording{c: c, tl: tl, rec: rec, pr: newProbing()}, nil
 }
 
 // Mark records a named moment (such as "kill-kcm.end") that assertions
@@ -41,15 +43,18 @@ func (r *Recording) Now() time.Duration { return r.tl.Now() }
 // Events returns a copy of the timeline so far.
 func (r *Recording) Events() []Event { return r.tl.Events() }
 
-// Stop stops watching; the timeline stays readable.
-func (r *Recording) Stop() { r.rec.Stop() }
+// Stop stops watching and the probes; the timeline stays readable.
+func (r *Recording) Stop() {
+	r.pr.stop()
+	r.rec.Stop()
+}
 
 // Assertion is an assertion to judge over a Recording, as a scenario's
 // assertions entry says it.
 type Assertion struct {
 	Name string
-	// Type is an assertion type of `harness list` that reads the timeline
-	// only: leaseHeld, componentReady, noCrashLoop, noRestarts.
+	// Type is an assertion type of `harness list`. The probing types
+	// (podsCreatable, httpAvailable) need Recording.Probe before the fault.
 	Type string
 	// From is the mark the SLO is measured from; Within is the SLO.
 	From   string
@@ -72,7 +77,14 @@ type Judgement struct {
 // Judge judges an assertion over what was recorded so far. The verdict is
 // Pending until it is decided; poll it (Gomega's Eventually) to wait.
 func (r *Recording) Judge(a Assertion) (Judgement, error) {
-	return JudgeTimeline(r.tl.Events(), r.tl.Now(), a)
+	as, err := newAssertion(a)
+	if err != nil {
+		return Judgement{}, err
+	}
+	if needsProbe(as) && !r.pr.started(a.Name) {
+		return Judgement{}, fmt.Errorf("assertion %q of type %s measures a probe: call Recording.Probe with it before the fault", a.Name, a.Type)
+	}
+	return judge(as, a.Name, r.tl.Events(), r.tl.Now()), nil
 }
 
 // JudgeTimeline judges an assertion over a timeline (recorded, or read
@@ -83,8 +95,12 @@ func JudgeTimeline(events []Event, now time.Duration, a Assertion) (Judgement, e
 	if err != nil {
 		return Judgement{}, err
 	}
+	return judge(as, a.Name, events, now), nil
+}
+
+func judge(as assertions.Assertion, name string, events []Event, now time.Duration) Judgement {
 	v := as.Evaluate(events, now)
-	return Judgement{Assertion: a.Name, Verdict: v, Timeline: reports.TimelineSummary(&result.Run{Timeline: events}, 60)}, nil
+	return Judgement{Assertion: name, Verdict: v, Timeline: reports.TimelineSummary(&result.Run{Timeline: events}, 60)}
 }
 
 func newAssertion(a Assertion) (assertions.Assertion, error) {
@@ -99,12 +115,6 @@ func newAssertion(a Assertion) (assertions.Assertion, error) {
 	as, err := spec.New(assertions.Common{Name: a.Name, From: a.From, Within: a.Within}, params)
 	if err != nil {
 		return nil, fmt.Errorf("assertion %q: %w", a.Name, err)
-	}
-	if _, probe := as.(assertions.Prober); probe {
-		return nil, fmt.Errorf("assertion %q: type %s needs the runner's probe; use it in a scenario with Run", a.Name, a.Type)
-	}
-	if _, probe := as.(assertions.HTTPProber); probe {
-		return nil, fmt.Errorf("assertion %q: type %s needs the runner's probe; use it in a scenario with Run", a.Name, a.Type)
 	}
 	return as, nil
 }

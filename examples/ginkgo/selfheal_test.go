@@ -70,22 +70,30 @@ var _ = Describe("a supervisor whose controller child exits when it loses its le
 })
 
 var _ = Describe("the stock controller-manager", Label("e2e"), func() {
-	It("leads again within 90s after a SIGKILL", func(ctx SpecContext) {
+	It("leads again within 90s after a SIGKILL, and a Pod is creatable within 60s", func(ctx SpecContext) {
 		rec, err := cluster.Record(ctx)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(rec.Stop)
+		held := harness.Assertion{Name: "kcm-lease-held", Type: "leaseHeld", From: "kill-kcm.end", Within: 90 * time.Second,
+			Params: &assertions.LeaseHeldParams{Lease: "kube-system/kube-controller-manager"}}
+		creatable := harness.Assertion{Name: "pods-creatable", Type: "podsCreatable", From: "kill-kcm.end", Within: 60 * time.Second,
+			Params: &assertions.PodsCreatableParams{Replicas: 2}}
+		// The probe Deployment is scaled up when the mark kill-kcm.end is recorded.
+		Expect(rec.Probe(ctx, creatable)).To(Succeed())
 		revert, err := cluster.Inject(ctx, harness.Fault{Name: "kill-kcm", Type: "kill",
 			Target: faults.Target{Component: "kube-controller-manager"}})
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(func(ctx SpecContext) error { return revert(ctx) })
 		Expect(revert(ctx)).To(Succeed()) // an instant fault: its end is now
 		rec.Mark("kill-kcm.end")
-		held := harness.Assertion{Name: "kcm-lease-held", Type: "leaseHeld", From: "kill-kcm.end", Within: 90 * time.Second,
-			Params: &assertions.LeaseHeldParams{Lease: "kube-system/kube-controller-manager"}}
+		Eventually(harnessginkgo.Judged(rec, creatable)).WithTimeout(2 * time.Minute).Should(harnessginkgo.Pass())
 		Eventually(harnessginkgo.Judged(rec, held)).WithTimeout(2 * time.Minute).Should(harnessginkgo.Pass())
-		j, _ := rec.Judge(held)
-		harnessginkgo.Report(j)
-	}, SpecTimeout(4*time.Minute))
+		for _, a := range []harness.Assertion{creatable, held} {
+			j, err := rec.Judge(a)
+			Expect(err).NotTo(HaveOccurred())
+			harnessginkgo.Report(j)
+		}
+	}, SpecTimeout(5*time.Minute))
 })
 
 // Ginkgo's own JUnit report carries the harness's measured values, as
@@ -99,7 +107,7 @@ var _ = ReportAfterSuite("the harness's values in Ginkgo's JUnit", func(r Report
 	Expect(reporters.GenerateJUnitReport(r, path)).To(Succeed())
 	data, err := os.ReadFile(path)
 	Expect(err).NotTo(HaveOccurred())
-	for _, name := range []string{"harness controller-leads-again", "harness kcm-lease-held"} {
+	for _, name := range []string{"harness controller-leads-again", "harness kcm-lease-held", "harness pods-creatable"} {
 		Expect(string(data)).To(ContainSubstring(`name="`+name+`"`), "in %s", path)
 	}
 })
