@@ -77,12 +77,22 @@ func (a *componentReady) Evaluate(events []timeline.Event, now time.Duration) Ve
 	if _, seen := visibleAt(events, now); !seen {
 		return pending(a.c, "waiting for the recorder to see %s again after the apiserver outage", a.m.describe)
 	}
+	// Nothing is decided on statuses the kubelets have not refreshed since
+	// the last outage: a Pod that looks Ready may be NotReady unreported.
+	if why := a.m.staleStatus(events, now); why != "" {
+		return pending(a.c, "%s", why)
+	}
 	ready, since, seenAfter := a.readiness(events, w.from, now)
 	r := max(since, w.from)
 	// At a moment the recorder was blind the state it holds is from before
 	// the outage: the Pods count as Ready from its relist on, not earlier.
 	if seenAt, _ := visibleAt(events, w.from); seenAt > w.from {
 		r, seenAfter = max(r, seenAt), true
+	}
+	// Likewise while the kubelets could not report: from their first
+	// renewal after the outage on.
+	if fresh, _, _ := statusFreshAt(events, a.m.nodesOf(events, now), w.from, now); fresh-kubeletSync > w.from {
+		r, seenAfter = max(r, fresh-kubeletSync), true
 	}
 	restartsMsg := a.restarts(events, w.from, now)
 	if ready && (seenAfter || now >= w.deadline) && r <= w.deadline {

@@ -52,6 +52,9 @@ func (a *noRestarts) Evaluate(events []timeline.Event, now time.Duration) Verdic
 	if blindAt(events, now) {
 		return pending(a.c, "waiting for the recorder to list %s again after the apiserver outage", a.m.describe)
 	}
+	if why := a.m.staleStatus(events, now); why != "" {
+		return pending(a.c, "%s", why)
+	}
 	before := a.m.restartsAt(events, w.from)
 	after := a.m.restartsAt(events, w.deadline)
 	if len(after) == 0 {
