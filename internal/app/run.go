@@ -105,6 +105,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		level = slog.LevelInfo
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	quietClientGo(log, f.verbose)
 	progress := reports.Colour(stdout) // plain text unless stdout is a terminal
 	if f.output == "json" {
 		progress = reports.Colour(stderr)
