@@ -1,14 +1,12 @@
-//go:build examples
-
 // Package e2eframework_test is an example sigs.k8s.io/e2e-framework suite
 // that uses the harness: the environment creates a kind cluster through
 // the harness's provider (offline node image) and features run a stock
-// scenario on it, or inject a fault and judge the recovery. Run it with
-// `make examples`.
+// scenario on it, or inject a fault and judge the recovery. It runs in `make test` (and alone with `make examples`).
 package e2eframework_test
 
 import (
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -29,6 +27,10 @@ const (
 var testEnv = env.New()
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if testing.Short() {
+		os.Exit(m.Run()) // every test skips itself: no cluster for -short
+	}
 	testEnv.Setup(prepare, harnesse2e.CreateCluster(clusterKey, harness.ClusterOptions{
 		NodeImage: os.Getenv("HARNESS_NODE_IMAGE"), Images: []string{selfhealImage}}))
 	testEnv.Finish(harnesse2e.DeleteCluster(clusterKey))

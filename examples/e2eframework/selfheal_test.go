@@ -1,5 +1,3 @@
-//go:build examples
-
 package e2eframework_test
 
 import (
@@ -16,6 +14,7 @@ import (
 	"github.com/harness-dev/harness/assertions"
 	"github.com/harness-dev/harness/faults"
 	"github.com/harness-dev/harness/integrations/harnesse2e"
+	"github.com/harness-dev/harness/internal/testenv"
 )
 
 var discovery = filepath.Join("..", "..", "scenarios", "selfheal-discovery.yaml")
@@ -32,6 +31,7 @@ func resetDiscovery(ctx context.Context, t *testing.T, _ *envconf.Config) contex
 // TestIntegrationDiscoveryBug: a component that blocks in WaitForCacheSync after a CRD
 // it discovered was deleted is caught, and the message says what.
 func TestIntegrationDiscoveryBug(t *testing.T) {
+	testenv.RequireDocker(t)
 	f := features.New("selfheal-discovery, bug variant").
 		Setup(resetDiscovery).
 		Assess("fails, naming the component that is not Ready", func(ctx context.Context, t *testing.T, _ *envconf.Config) context.Context {
@@ -52,6 +52,7 @@ func TestIntegrationDiscoveryBug(t *testing.T) {
 
 // TestIntegrationDiscoveryFixed: the fixed component passes the same scenario.
 func TestIntegrationDiscoveryFixed(t *testing.T) {
+	testenv.RequireDocker(t)
 	testEnv.Test(t, features.New("selfheal-discovery, fixed variant").Setup(resetDiscovery).Feature(),
 		harnesse2e.ScenarioFeature(clusterKey, discovery, harness.Options{Params: map[string]string{"variant": "fixed"}}))
 }
@@ -59,6 +60,7 @@ func TestIntegrationDiscoveryFixed(t *testing.T) {
 // TestIntegrationSchedulerPaused: a fault step and a revert step around an assessment
 // judged over a recording.
 func TestIntegrationSchedulerPaused(t *testing.T) {
+	testenv.RequireDocker(t)
 	var rec *harness.Recording
 	held := harness.Assertion{Name: "scheduler-lease-held", Type: "leaseHeld", From: "pause.end", Within: 60 * time.Second,
 		Params: &assertions.LeaseHeldParams{Lease: "kube-system/kube-scheduler"}}

@@ -1,10 +1,8 @@
-//go:build examples
-
 // Package ginkgo_test is an example Ginkgo v2 / Gomega suite that uses the
 // harness: one kind cluster for the suite, a stock scenario that fails for a
 // broken component and passes for a fixed one, and a spec that injects a
-// fault itself and waits for recovery with Eventually. Run it with
-// `make examples`.
+// fault itself and waits for recovery with Eventually. It runs in
+// `make test` (and alone with `make examples`).
 package ginkgo_test
 
 import (
