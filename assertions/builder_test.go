@@ -73,3 +73,24 @@ func containsStr(s, sub string) bool {
 	}
 	return false
 }
+
+// verdictCase is one row of a table test: the verdict of an assertion over
+// a recorded timeline judged at now.
+type verdictCase struct {
+	name    string
+	tl      *tl
+	now     float64
+	status  Status
+	message []string
+}
+
+// runVerdicts checks every case of a table in parallel subtests.
+func runVerdicts(t *testing.T, typ string, c Common, params any, cases []verdictCase) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			expect(t, build(t, typ, c, params).Evaluate(tt.tl.events, s(tt.now)), tt.status, tt.message...)
+		})
+	}
+}

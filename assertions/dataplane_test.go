@@ -34,13 +34,7 @@ func TestHTTPAvailable(t *testing.T) {
 	c := Common{Name: "vip", From: "cut.start", Within: s(30)}
 	params := &HTTPAvailableParams{NodePort: 30081, Min: 90}
 	always := func(float64) bool { return true }
-	tests := []struct {
-		name    string
-		tl      *tl
-		now     float64
-		status  Status
-		message []string
-	}{
+	tests := []verdictCase{
 		{"served throughout passes", new(tl).probes(0, 9.5, always).mark(10, "cut.start").probes(10, 45, always), 41, Passed,
 			[]string{"available 100.0% of 61 probes in the 30s after cut.start (SLO at least 90.0%)"}},
 		{"judged at the end of the window", new(tl).mark(10, "cut.start").probes(10, 30, always), 30, Pending, nil},
@@ -51,12 +45,7 @@ func TestHTTPAvailable(t *testing.T) {
 		{"failures outside the window do not count", new(tl).probes(0, 9.5, func(float64) bool { return false }).mark(10, "cut.start").probes(10, 45, always), 41, Passed, nil},
 		{"no probes fails", new(tl).mark(10, "cut.start"), 41, Failed, []string{"no data-plane probe was sent"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			expect(t, build(t, "httpAvailable", c, params).Evaluate(tt.tl.events, s(tt.now)), tt.status, tt.message...)
-		})
-	}
+	runVerdicts(t, "httpAvailable", c, params, tests)
 }
 
 func TestHTTPAvailableRejectsBadParams(t *testing.T) {
@@ -72,13 +61,7 @@ func TestNoRestarts(t *testing.T) {
 	t.Parallel()
 	c := Common{Name: "agent", From: "rebuild.start", Within: s(60)}
 	params := &NoRestartsParams{PodTarget: PodTarget{Namespace: "kube-system", Selector: "app=agent"}}
-	tests := []struct {
-		name    string
-		tl      *tl
-		now     float64
-		status  Status
-		message []string
-	}{
+	tests := []verdictCase{
 		{"restarts before the moment do not count", new(tl).pod(1, "agent", agentLabels, true, 1, "").mark(10, "rebuild.start").
 			pod(40, "agent", agentLabels, true, 1, ""), 76, Passed, []string{"restarted 0 times in the 1m0s after rebuild.start (allowed 0)"}},
 		{"an exit in the window fails", new(tl).pod(1, "agent", agentLabels, true, 1, "").mark(10, "rebuild.start").
@@ -101,10 +84,5 @@ func TestNoRestarts(t *testing.T) {
 			add(20, timeline.Event{Type: timeline.OutageStarted}).exited(91, "agent", 2, 50).add(92, timeline.Event{Type: timeline.Relisted}), 95, Failed,
 			[]string{"restarted 2 times"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			expect(t, build(t, "noRestarts", c, params).Evaluate(tt.tl.events, s(tt.now)), tt.status, tt.message...)
-		})
-	}
+	runVerdicts(t, "noRestarts", c, params, tests)
 }

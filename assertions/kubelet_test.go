@@ -45,13 +45,7 @@ func TestComponentReadyWaitsForTheKubeletAfterAnOutage(t *testing.T) {
 	c := Common{Name: "ready-again", From: "expire.end", Within: s(120)}
 	params := &ComponentReadyParams{PodTarget: PodTarget{Namespace: "selfheal-certs", Selector: "app=selfheal"}}
 	bug := func() *tl { return certsRun().nodeLease(128, 127.9).podOn(129, false, 0, "") }
-	tests := []struct {
-		name    string
-		tl      *tl
-		now     float64
-		status  Status
-		message []string
-	}{
+	tests := []verdictCase{
 		{"stale Ready after the relist is no pass", certsRun(), 137, Pending,
 			[]string{"waiting for the kubelet of node cp to renew its Lease"}},
 		{"a renewal before the last outage does not count", certsRun().nodeLease(112, 111.9), 137, Pending,
@@ -71,12 +65,7 @@ func TestComponentReadyWaitsForTheKubeletAfterAnOutage(t *testing.T) {
 			add(72, timeline.Event{Type: timeline.OutageStarted}).mark(80, "expire.end").
 			add(90, timeline.Event{Type: timeline.Relisted}), 111, Passed, []string{"Ready 20.0s after expire.end"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			expect(t, build(t, "componentReady", c, params).Evaluate(tt.tl.events, s(tt.now)), tt.status, tt.message...)
-		})
-	}
+	runVerdicts(t, "componentReady", c, params, tests)
 }
 
 func TestRestartsAreJudgedOnFreshStatuses(t *testing.T) {

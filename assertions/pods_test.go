@@ -13,13 +13,7 @@ func TestComponentReady(t *testing.T) {
 	c := Common{Name: "kcm", From: "kill.end", Within: s(60)}
 	params := &ComponentReadyParams{PodTarget: PodTarget{Component: "kube-controller-manager"}}
 	pod := "kcm-node"
-	tests := []struct {
-		name    string
-		tl      *tl
-		now     float64
-		status  Status
-		message []string
-	}{
+	tests := []verdictCase{
 		{"restarted and stable passes", new(tl).pod(1, pod, kcmLabels, true, 0, "").mark(10, "kill.end").
 			pod(12, pod, kcmLabels, false, 1, "").pod(30, pod, kcmLabels, true, 1, ""), 41, Passed,
 			[]string{"Ready 20.0s after kill.end", "restarts since kill.end: 1"}},
@@ -46,12 +40,7 @@ func TestComponentReady(t *testing.T) {
 			add(5, timeline.Event{Type: timeline.OutageStarted}).mark(10, "kill.end").add(80, timeline.Event{Type: timeline.Relisted}), 95, Failed,
 			[]string{"Ready only 70.0s after kill.end"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			expect(t, build(t, "componentReady", c, params).Evaluate(tt.tl.events, s(tt.now)), tt.status, tt.message...)
-		})
-	}
+	runVerdicts(t, "componentReady", c, params, tests)
 }
 
 func TestNoCrashLoop(t *testing.T) {
