@@ -79,7 +79,8 @@ func (a *componentReady) Evaluate(events []timeline.Event, now time.Duration) Ve
 	}
 	// Nothing is decided on statuses the kubelets have not refreshed since
 	// the last outage: a Pod that looks Ready may be NotReady unreported.
-	if why := a.m.staleStatus(events, now); why != "" {
+	nodes := a.m.nodesOf(events, now)
+	if _, why := a.m.freshness(events, nodes, now, now); why != "" {
 		return pending(a.c, "%s", why)
 	}
 	ready, since, seenAfter := a.readiness(events, w.from, now)
@@ -91,7 +92,7 @@ func (a *componentReady) Evaluate(events []timeline.Event, now time.Duration) Ve
 	}
 	// Likewise while the kubelets could not report: from their first
 	// renewal after the outage on.
-	if fresh, _, _ := statusFreshAt(events, a.m.nodesOf(events, now), w.from, now); fresh-kubeletSync > w.from {
+	if fresh, _, _ := statusFreshAt(events, nodes, w.from, now); fresh-kubeletSync > w.from {
 		r, seenAfter = max(r, fresh-kubeletSync), true
 	}
 	restartsMsg := a.restarts(events, w.from, now)

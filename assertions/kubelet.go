@@ -18,10 +18,10 @@ const nodeLeaseNamespace = "kube-node-lease"
 // statusFreshAt returns the offset from which the Pod statuses of the given
 // nodes, as the apiserver serves them at now, are the kubelets' own again
 // after the last apiserver outage that started at or before t, as far as
-// the timeline shows up to now. During an
-// outage a kubelet cannot report either, so what the recorder lists right
-// after it is what the kubelet last reported before it: a Pod that went
-// NotReady or restarted meanwhile still looks as before. A node's statuses
+// the timeline shows up to now. During an outage a kubelet cannot report
+// either, so what the recorder lists right after it is what the kubelet
+// last reported before it: a Pod that went NotReady or restarted meanwhile
+// still looks as before. A node's statuses
 // count as fresh one kubelet status sync after the first renewal of its
 // node Lease made after the outage began (after the relist when its Lease
 // is not recorded). It returns ok false, with the node, while that renewal
@@ -98,15 +98,17 @@ func (m podMatcher) nodesOf(events []timeline.Event, now time.Duration) []string
 	return out
 }
 
-// staleStatus explains why the statuses of m's Pods at now cannot be judged
-// yet after an apiserver outage; "" when they can.
-func (m podMatcher) staleStatus(events []timeline.Event, now time.Duration) string {
-	fresh, node, ok := statusFreshAt(events, m.nodesOf(events, now), now, now)
+// freshness returns the offset from which the statuses of m's Pods on
+// nodes are the kubelets' own again after the last outage at or before t
+// (statusFreshAt), and, while that is unknown or still after now, what a
+// verdict waits for; why is "" once they can be judged.
+func (m podMatcher) freshness(events []timeline.Event, nodes []string, t, now time.Duration) (fresh time.Duration, why string) {
+	fresh, node, ok := statusFreshAt(events, nodes, t, now)
 	switch {
 	case !ok:
-		return fmt.Sprintf("waiting for the kubelet of node %s to renew its Lease after the apiserver outage, so %s show their current status", node, m.describe)
+		return 0, fmt.Sprintf("waiting for the kubelet of node %s to renew its Lease after the apiserver outage, so %s show their current status", node, m.describe)
 	case now < fresh:
-		return fmt.Sprintf("waiting %s after the kubelets reported again for the Pod statuses they send late (%s)", kubeletSync, m.describe)
+		return fresh, fmt.Sprintf("waiting %s after the kubelets reported again for the Pod statuses they send late (%s)", kubeletSync, m.describe)
 	}
-	return ""
+	return fresh, ""
 }

@@ -47,13 +47,11 @@ func (a *noCrashLoop) Evaluate(events []timeline.Event, now time.Duration) Verdi
 	}
 	// After an outage the kubelets report late: judge on their first
 	// fresh statuses.
-	fresh, node, ok := statusFreshAt(events, a.m.nodesOf(events, at), at, now)
-	if !ok {
-		return pending(a.c, "waiting for the kubelet of node %s to renew its Lease after the apiserver outage", node)
+	fresh, why := a.m.freshness(events, a.m.nodesOf(events, at), at, now)
+	if why != "" {
+		return pending(a.c, "%s", why)
 	}
-	if at = max(at, fresh); now < at {
-		return pending(a.c, "waiting %s after the kubelets reported again for the Pod statuses they send late", kubeletSync)
-	}
+	at = max(at, fresh)
 	states := a.m.podStates(events, at)
 	if len(states) == 0 {
 		return failed(a.c, "no pod of %s exists %s after %s", a.m.describe, a.c.Within, a.c.From)

@@ -52,7 +52,7 @@ func (a *noRestarts) Evaluate(events []timeline.Event, now time.Duration) Verdic
 	if blindAt(events, now) {
 		return pending(a.c, "waiting for the recorder to list %s again after the apiserver outage", a.m.describe)
 	}
-	if why := a.m.staleStatus(events, now); why != "" {
+	if _, why := a.m.freshness(events, a.m.nodesOf(events, now), now, now); why != "" {
 		return pending(a.c, "%s", why)
 	}
 	before := a.m.restartsAt(events, w.from)

@@ -1,7 +1,8 @@
 // Package e2eframework_test is an example sigs.k8s.io/e2e-framework suite
 // that uses the harness: the environment creates a kind cluster through
 // the harness's provider (offline node image) and features run a stock
-// scenario on it, or inject a fault and judge the recovery. It runs in `make test` (and alone with `make examples`).
+// scenario on it, or inject a fault and judge the recovery. It runs in
+// `make test` (and alone with `make examples`).
 package e2eframework_test
 
 import (
