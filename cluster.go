@@ -13,32 +13,42 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/harness-dev/harness/clusters"
-	"github.com/harness-dev/harness/clusters/kind"
 	"github.com/harness-dev/harness/internal/journal"
+	"github.com/harness-dev/harness/internal/runner"
 )
 
 // ClusterOptions configure CreateCluster.
 type ClusterOptions struct {
-	// Name of the kind cluster; default "harness-go-" and a random suffix.
+	// Provider creates the cluster; default the kind provider.
+	Provider clusters.Provider
+	// Name of the cluster; default "harness-go-" and a random suffix.
 	Name string
-	// NodeImage; default OfflineNodeImage.
+	// NodeImage; default: the provider's image of KubernetesVersion
+	// (OfflineNodeImage for kind when it is on the host).
 	NodeImage string
-	// Workers besides the control-plane node.
+	// KubernetesVersion (vMAJOR.MINOR.PATCH) chooses the node image.
+	KubernetesVersion string
+	// ControlPlanes is the number of control-plane nodes (default 1).
+	ControlPlanes int
+	// Workers besides the control-plane nodes.
 	Workers int
 	// Images are host images loaded into every node (no registry needed).
 	Images []string
-	Log    *slog.Logger
+	// HostNeeds are what faults will need of the host (clusters.Need*).
+	HostNeeds []string
+	Log       *slog.Logger
 }
 
-// Cluster is a kind cluster a test drives: inject faults into it, record
-// it, run scenarios on it.
+// Cluster is a cluster a test drives: inject faults into it, record it,
+// run scenarios on it.
 type Cluster struct {
 	c        *clusters.Cluster
 	client   kubernetes.Interface
-	provider *kind.Provider
+	provider clusters.Provider
 	log      *slog.Logger
 	// jr journals a cluster this process created, so that `harness cleanup`
 	// deletes it if the process dies; nil for a used cluster.
@@ -47,35 +57,32 @@ type Cluster struct {
 	deleteErr  error
 }
 
-// CreateCluster creates a kind cluster and waits until its nodes and
+// CreateCluster creates a cluster and waits until its nodes and
 // kube-system Pods are Ready. Delete it when done (DeferCleanup, t.Cleanup).
 func CreateCluster(ctx context.Context, o ClusterOptions) (*Cluster, error) {
 	log := logger(o.Log)
+	p := Options{Provider: o.Provider}.provider(log)
 	name := o.Name
 	if name == "" {
-		name = fmt.Sprintf("harness-go-%06x", randomSeed()&0xffffff)
-	}
-	image := o.NodeImage
-	if image == "" {
-		image = OfflineNodeImage
+		name = runner.ClusterName(runner.NewRunID("go"))
 	}
 	jr, err := journal.Open(journal.DefaultDir(), journal.Entry{RunID: "cluster-" + name, PID: os.Getpid(),
-		Started: time.Now(), Scenario: "Go API cluster", Provider: "kind", Cluster: name, ClusterCreated: true})
+		Started: time.Now(), Scenario: "Go API cluster", Provider: p.Name(), Cluster: name, ClusterCreated: true})
 	if err != nil {
 		return nil, err
 	}
-	p := kind.New(log, journal.KubeconfigDir())
-	c, err := p.Create(ctx, clusters.Spec{Name: name, NodeImage: image, Workers: o.Workers})
+	cl := &Cluster{provider: p, log: log, jr: jr}
+	cl.c, err = p.Create(ctx, clusters.Spec{Name: name, NodeImage: o.NodeImage, KubernetesVersion: o.KubernetesVersion,
+		ControlPlanes: o.ControlPlanes, Workers: o.Workers, HostNeeds: o.HostNeeds})
 	if err == nil && len(o.Images) > 0 {
 		err = p.LoadImages(ctx, name, o.Images)
 	}
-	cl := &Cluster{c: c, provider: p, log: log, jr: jr}
 	if err == nil {
-		cl.client, err = kind.Client(c.Kubeconfig)
+		cl.client, err = cl.c.Client()
 	}
 	if err != nil {
 		cl.c = &clusters.Cluster{Name: name}
-		return nil, errors.Join(fmt.Errorf("create kind cluster %s: %w", name, err), cl.Delete(context.WithoutCancel(ctx)))
+		return nil, errors.Join(fmt.Errorf("create cluster %s: %w", name, err), cl.Delete(context.WithoutCancel(ctx)))
 	}
 	return cl, nil
 }
@@ -83,25 +90,26 @@ func CreateCluster(ctx context.Context, o ClusterOptions) (*Cluster, error) {
 // UseCluster drives an existing kind cluster, which Delete leaves alone.
 // Faults are injected into it: name only a cluster made for testing.
 func UseCluster(ctx context.Context, name string, log *slog.Logger) (*Cluster, error) {
-	p := kind.New(logger(log), journal.KubeconfigDir())
+	p := Options{}.provider(logger(log))
 	c, err := p.Get(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	client, err := kind.Client(c.Kubeconfig)
+	client, err := c.Client()
 	if err != nil {
 		return nil, err
 	}
 	return &Cluster{c: c, client: client, provider: p, log: logger(log)}, nil
 }
 
-// Name is the kind cluster's name.
+// Name is the cluster's name.
 func (c *Cluster) Name() string { return c.c.Name }
 
 // Client is a clientset for the cluster.
 func (c *Cluster) Client() kubernetes.Interface { return c.client }
 
-// Kubeconfig is the cluster's kubeconfig (its context is kind-NAME).
+// Kubeconfig is the cluster's kubeconfig (for kind, its context is
+// kind-NAME).
 func (c *Cluster) Kubeconfig() []byte { return c.c.Kubeconfig }
 
 // Delete deletes a cluster that CreateCluster made; it does nothing for a
@@ -111,7 +119,8 @@ func (c *Cluster) Delete(ctx context.Context) error {
 		return nil
 	}
 	c.deleteOnce.Do(func() {
-		if err := c.provider.Delete(ctx, c.c.Name); err != nil && !strings.Contains(err.Error(), "not found") {
+		// The provider's contract: deleting a cluster that is gone succeeds.
+		if err := c.provider.Delete(ctx, c.c.Name); err != nil {
 			c.deleteErr = fmt.Errorf("delete cluster %s: %w (`harness cleanup` retries)", c.c.Name, err)
 			return
 		}
@@ -130,19 +139,14 @@ func (c *Cluster) DeleteNamespace(ctx context.Context, ns string) error {
 	if err != nil {
 		return fmt.Errorf("delete namespace %s: %w", ns, err)
 	}
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
-	for {
+	err = wait.PollUntilContextCancel(ctx, time.Second, true, func(ctx context.Context) (bool, error) {
 		_, err := c.client.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("namespace %s still there: %w; %s", ns, ctx.Err(), c.whyNotGone(ns))
-		case <-tick.C:
-		}
+		return apierrors.IsNotFound(err), nil
+	})
+	if err != nil {
+		return fmt.Errorf("namespace %s still there: %w; %s", ns, err, c.whyNotGone(ns))
 	}
+	return nil
 }
 
 // whyNotGone says what holds a namespace back: its conditions, and the

@@ -9,6 +9,7 @@ import (
 	"github.com/harness-dev/harness"
 	"github.com/harness-dev/harness/assertions"
 	"github.com/harness-dev/harness/faults"
+	"github.com/harness-dev/harness/timeline"
 )
 
 // A scenario file is decoded strictly; what it injects and asserts is
@@ -47,16 +48,16 @@ assertions:
 `))
 	fmt.Println(err)
 	// Output:
-	// bad.yaml:6:11: unknown fault type "explode"; valid types: kill, partition, pause, reboot-node, rebuild-static-pods, network, expire-certs, delete-crds
+	// bad.yaml:6:11: unknown fault type "explode"; valid types: kill, partition, pause, reboot-node, rebuild-static-pods, network, expire-certs, delete-crds, reject-requests, stale-connections, etcd-failpoint
 }
 
 // Assertions are pure functions of a timeline: here the controller-manager's
 // lease is renewed 17s after the fault ended, within a 60s SLO.
 func ExampleJudgeTimeline() {
 	wall := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	events := []harness.Event{
-		{At: 10 * time.Second, Type: harness.MarkReached, Mark: "kill-kcm.end"},
-		{At: 27 * time.Second, Wall: wall.Add(27 * time.Second), Type: harness.LeaseObserved, Action: "updated", Lease: &harness.Lease{
+	events := []timeline.Event{
+		{At: 10 * time.Second, Type: timeline.MarkReached, Mark: "kill-kcm.end"},
+		{At: 27 * time.Second, Wall: wall.Add(27 * time.Second), Type: timeline.LeaseObserved, Action: timeline.Updated, Lease: &timeline.Lease{
 			Namespace: "kube-system", Name: "kube-controller-manager", Holder: "kcm-2",
 			RenewTime: wall.Add(27 * time.Second), DurationSecs: 15}},
 	}

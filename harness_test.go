@@ -8,7 +8,7 @@ import (
 
 	"github.com/harness-dev/harness/assertions"
 	"github.com/harness-dev/harness/faults"
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/timeline"
 )
 
 // TestBadInputNamesTheChoices: an unknown type or a parameter struct of the
@@ -69,16 +69,16 @@ func TestBadInputNamesTheChoices(t *testing.T) {
 func TestJudgeTimelineBothWays(t *testing.T) {
 	t.Parallel()
 	wall := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	mark := Event{At: 10 * time.Second, Wall: wall.Add(10 * time.Second), Type: MarkReached, Mark: "kill.end"}
-	renewed := Event{At: 20 * time.Second, Wall: wall.Add(20 * time.Second), Type: LeaseObserved, Action: "updated",
-		Lease: &Lease{Namespace: "kube-system", Name: "kcm", Holder: "b", RenewTime: wall.Add(20 * time.Second)}}
+	mark := timeline.Event{At: 10 * time.Second, Wall: wall.Add(10 * time.Second), Type: timeline.MarkReached, Mark: "kill.end"}
+	renewed := timeline.Event{At: 20 * time.Second, Wall: wall.Add(20 * time.Second), Type: timeline.LeaseObserved, Action: timeline.Updated,
+		Lease: &timeline.Lease{Namespace: "kube-system", Name: "kcm", Holder: "b", RenewTime: wall.Add(20 * time.Second)}}
 	a := Assertion{Name: "held", Type: "leaseHeld", From: "kill.end", Within: 30 * time.Second,
 		Params: &assertions.LeaseHeldParams{Lease: "kube-system/kcm"}}
-	pass, err := JudgeTimeline([]Event{mark, renewed}, 21*time.Second, a)
+	pass, err := JudgeTimeline([]timeline.Event{mark, renewed}, 21*time.Second, a)
 	if err != nil || pass.Status != assertions.Passed || pass.Measured != 10*time.Second {
 		t.Fatalf("renewed lease: %+v, %v", pass, err)
 	}
-	fail, err := JudgeTimeline([]Event{mark}, time.Minute, a)
+	fail, err := JudgeTimeline([]timeline.Event{mark}, time.Minute, a)
 	if err != nil || fail.Status != assertions.Failed || !strings.Contains(fail.Message, "lease kube-system/kcm not held within 30s") {
 		t.Fatalf("never renewed: %+v, %v", fail, err)
 	}
@@ -95,12 +95,12 @@ func TestJudgeProbeTimelineBothWays(t *testing.T) {
 	a := Assertion{Name: "pods", Type: "podsCreatable", From: "kill.end", Within: time.Minute,
 		Params: &assertions.PodsCreatableParams{Replicas: 2}}
 	label := map[string]string{assertions.ProbeLabel: "pods"}
-	pod := func(at time.Duration, name string) Event {
-		return Event{At: at, Type: PodObserved, Action: "added", Pod: &Pod{Namespace: "default", Name: name, Labels: label}}
+	pod := func(at time.Duration, name string) timeline.Event {
+		return timeline.Event{At: at, Type: timeline.PodObserved, Action: timeline.Added, Pod: &timeline.Pod{Namespace: "default", Name: name, Labels: label}}
 	}
-	events := []Event{
-		{At: 10 * time.Second, Type: MarkReached, Mark: "kill.end"},
-		{At: 11 * time.Second, Type: MarkReached, Mark: assertions.ProbeMark("pods")},
+	events := []timeline.Event{
+		{At: 10 * time.Second, Type: timeline.MarkReached, Mark: "kill.end"},
+		{At: 11 * time.Second, Type: timeline.MarkReached, Mark: timeline.ProbeStarted("pods")},
 		pod(20*time.Second, "p1"),
 	}
 	fail, err := JudgeTimeline(events, 2*time.Minute, a)

@@ -10,11 +10,15 @@ import (
 
 	"github.com/harness-dev/harness/faults"
 	"github.com/harness-dev/harness/internal/journal"
+	"github.com/harness-dev/harness/internal/lifecycle"
+	"github.com/harness-dev/harness/internal/runner"
+	"github.com/harness-dev/harness/timeline"
 )
 
 // Fault is one fault to inject, as a scenario's faults entry says it.
 type Fault struct {
-	// Name identifies the fault (in iptables comments, files, the journal).
+	// Name identifies the fault (in iptables comments, files, the journal,
+	// the marks <name>.start and <name>.end).
 	Name string
 	// Type is a fault type of `harness list`: kill, partition, pause, ...
 	Type   string
@@ -33,7 +37,46 @@ type Revert func(ctx context.Context) error
 
 // Inject plans the fault, journals its revert, injects it and returns the
 // revert. If injection fails the fault is reverted before Inject returns.
+// It goes through the same lifecycle as a scenario's faults.
 func (c *Cluster) Inject(ctx context.Context, f Fault) (Revert, error) {
+	return c.inject(ctx, f, nil)
+}
+
+// Inject injects a fault into the recorded cluster as Cluster.Inject does,
+// and marks <name>.start on the timeline when it is injected and
+// <name>.end when its revert has run, as a scenario run does: assertions
+// measure from those marks.
+func (r *Recording) Inject(ctx context.Context, f Fault) (Revert, error) {
+	return r.c.inject(ctx, f, r.tl)
+}
+
+func (c *Cluster) inject(ctx context.Context, f Fault, tl *timeline.Timeline) (Revert, error) {
+	fault, err := buildFault(f)
+	if err != nil {
+		return nil, err
+	}
+	runID := runner.NewRunID("go-" + f.Name)
+	env := faults.Env{Cluster: c.c, Client: c.client, RunID: runID, Log: c.log}
+	if h, ok := fault.(faults.HostNeeder); ok {
+		if err := c.provider.EnsureHost(ctx, h.HostNeeds()); err != nil {
+			return nil, fmt.Errorf("fault %q: %w", f.Name, err)
+		}
+	}
+	jr, err := journal.Open(journal.DefaultDir(), journal.Entry{RunID: runID, PID: os.Getpid(), Started: time.Now(),
+		Scenario: "Go API fault " + f.Name, Provider: c.c.Provider, Cluster: c.Name()})
+	if err != nil {
+		return nil, err
+	}
+	lc := lifecycle.New(env, jr, tl, nil)
+	revert := revertOnce(lc, f.Name, jr)
+	if _, err := lc.Inject(ctx, lifecycle.Fault{Name: f.Name, Type: f.Type, Fault: fault, Describe: f.Target.String()}); err != nil {
+		return nil, fmt.Errorf("%w (revert: %v)", err, revert(context.WithoutCancel(ctx)))
+	}
+	return revert, nil
+}
+
+// buildFault checks a Go API fault as the scenario decoder would.
+func buildFault(f Fault) (faults.Fault, error) {
 	spec, ok := faults.Lookup(f.Type)
 	if !ok {
 		return nil, fmt.Errorf("fault %q: unknown type %q; valid types: %v", f.Name, f.Type, faults.Types())
@@ -42,31 +85,16 @@ func (c *Cluster) Inject(ctx context.Context, f Fault) (Revert, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fault %q of type %s: %w", f.Name, f.Type, err)
 	}
-	fault, err := spec.New(faults.Common{Name: f.Name, Target: f.Target, Duration: f.Duration}, params)
-	if err != nil {
-		return nil, fmt.Errorf("fault %q: %w", f.Name, err)
+	fault, errs := spec.Build(faults.Common{Name: f.Name, Target: f.Target, Duration: f.Duration}, params)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("fault %q: %w", f.Name, errs.ToAggregate())
 	}
-	runID := fmt.Sprintf("go-%s-%06x", f.Name, randomSeed()&0xffffff)
-	env := faults.Env{Cluster: c.c, Client: c.client, RunID: runID, Log: c.log}
-	rev, err := fault.Plan(ctx, env)
-	if err != nil {
-		return nil, fmt.Errorf("fault %q: %w", f.Name, err)
-	}
-	jr, err := journal.Open(journal.DefaultDir(), journal.Entry{RunID: runID, PID: os.Getpid(), Started: time.Now(),
-		Scenario: "Go API fault " + f.Name, Provider: "kind", Cluster: c.Name(), Reverts: []faults.Revert{rev}})
-	if err != nil {
-		return nil, err
-	}
-	revert := c.revertOnce(rev, jr)
-	if err := fault.Inject(ctx, env); err != nil {
-		return nil, fmt.Errorf("fault %q: %w (revert: %v)", f.Name, err, revert(context.WithoutCancel(ctx)))
-	}
-	return revert, nil
+	return fault, nil
 }
 
-// revertOnce runs a fault's revert steps until they succeed once, then
-// removes its journal.
-func (c *Cluster) revertOnce(rev faults.Revert, jr *journal.Journal) Revert {
+// revertOnce reverts the fault until that succeeds once, then removes its
+// journal.
+func revertOnce(lc *lifecycle.Lifecycle, name string, jr *journal.Journal) Revert {
 	var mu sync.Mutex
 	done := false
 	return func(ctx context.Context) error {
@@ -75,8 +103,8 @@ func (c *Cluster) revertOnce(rev faults.Revert, jr *journal.Journal) Revert {
 		if done {
 			return nil
 		}
-		if err := faults.RunRevert(ctx, c.c, rev); err != nil {
-			return fmt.Errorf("%w (journal %s kept: `harness cleanup --faults-only` retries)", err, jr.Path())
+		if _, err := lc.Revert(ctx, name); err != nil {
+			return err
 		}
 		done = true
 		return jr.Close()

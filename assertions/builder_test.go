@@ -1,10 +1,12 @@
 package assertions
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/timeline"
 )
 
 // base is the wall-clock time of offset 0 in the test timelines.
@@ -28,13 +30,13 @@ func (b *tl) mark(at float64, name string) *tl {
 
 // lease records an observation at `at` of a lease renewed at `renewed`.
 func (b *tl) lease(at, renewed float64, holder string) *tl {
-	return b.add(at, timeline.Event{Type: timeline.LeaseObserved, Action: "updated", Lease: &timeline.Lease{
+	return b.add(at, timeline.Event{Type: timeline.LeaseObserved, Action: timeline.Updated, Lease: &timeline.Lease{
 		Namespace: "kube-system", Name: "kube-controller-manager", Holder: holder, RenewTime: base.Add(s(renewed)),
 	}})
 }
 
 func (b *tl) pod(at float64, name string, labels map[string]string, ready bool, restarts int32, waiting string) *tl {
-	return b.add(at, timeline.Event{Type: timeline.PodObserved, Action: "updated", Pod: &timeline.Pod{
+	return b.add(at, timeline.Event{Type: timeline.PodObserved, Action: timeline.Updated, Pod: &timeline.Pod{
 		Namespace: "kube-system", Name: name, Labels: labels, Ready: ready,
 		Containers: []timeline.Container{{Name: "c", Ready: ready, RestartCount: restarts, Waiting: waiting, Running: waiting == ""}},
 	}})
@@ -59,19 +61,10 @@ func expect(t *testing.T, v Verdict, status Status, contains ...string) {
 		t.Fatalf("status %s, want %s (message %q)", v.Status, status, v.Message)
 	}
 	for _, c := range contains {
-		if !containsStr(v.Message, c) {
+		if !strings.Contains(v.Message, c) {
 			t.Fatalf("message %q lacks %q", v.Message, c)
 		}
 	}
-}
-
-func containsStr(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
 }
 
 // verdictCase is one row of a table test: the verdict of an assertion over
@@ -90,7 +83,40 @@ func runVerdicts(t *testing.T, typ string, c Common, params any, cases []verdict
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			expect(t, build(t, typ, c, params).Evaluate(tt.tl.events, s(tt.now)), tt.status, tt.message...)
+			a := build(t, typ, c, params)
+			expect(t, a.Evaluate(timeline.NewView(tt.tl.events, s(tt.now))), tt.status, tt.message...)
+			checkStable(t, a, tt.tl.events)
 		})
+	}
+}
+
+// checkStable evaluates a over events at every event time, just before
+// it, every 250ms in between and long after the last event: once decided,
+// the verdict (status and measured time) never changes, whenever it is
+// evaluated.
+func checkStable(t *testing.T, a Assertion, events []timeline.Event) {
+	t.Helper()
+	var times []time.Duration
+	last := time.Duration(0)
+	for _, e := range events {
+		times = append(times, e.At-1, e.At)
+		last = max(last, e.At)
+	}
+	for at := time.Duration(0); at < last+5*time.Minute; at += 250 * time.Millisecond {
+		times = append(times, at)
+	}
+	times = append(times, last+time.Hour)
+	slices.Sort(times)
+	var first *Verdict
+	var firstAt time.Duration
+	for _, at := range times {
+		v := a.Evaluate(timeline.NewView(events, at))
+		switch {
+		case first == nil && v.Status != Pending:
+			first, firstAt = &v, at
+		case first != nil && (v.Status != first.Status || v.Measured != first.Measured):
+			t.Fatalf("decided %s (measured %s) at %s, but %s (measured %s) at %s: %s",
+				first.Status, first.Measured, firstAt, v.Status, v.Measured, at, v.Message)
+		}
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/harness-dev/harness/internal/timeline"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/harness-dev/harness/timeline"
 )
 
 // ComponentReadyParams are the parameters of componentReady.
@@ -17,17 +19,20 @@ var componentReadySpec = Spec{
 	Type:      "componentReady",
 	Doc:       "a control-plane component (static pod) or the Pods of a workload are Ready again, and stay Ready, within the SLO",
 	NewParams: func() any { return &ComponentReadyParams{} },
-	New: func(c Common, params any) (Assertion, error) {
+	New: func(c Common, params any) (Assertion, field.ErrorList) {
 		p := params.(*ComponentReadyParams)
-		m, err := p.matcher()
-		if err != nil {
-			return nil, err
+		m, errs := podMatcherOf(p.PodTarget)
+		if errs != nil {
+			return nil, errs
 		}
 		stable := 10 * time.Second
 		if p.Stable != "" {
-			if stable, err = time.ParseDuration(p.Stable); err != nil || stable < 0 {
-				return nil, fmt.Errorf("params.stable: %q is not a duration such as 10s", p.Stable)
+			d, err := time.ParseDuration(p.Stable)
+			if err != nil || d < 0 || d > c.Within {
+				return nil, field.ErrorList{field.Invalid(field.NewPath("params", "stable"), p.Stable,
+					fmt.Sprintf("expected a duration from 0 up to the SLO (%s), such as 10s", c.Within))}
 			}
+			stable = d
 		}
 		return &componentReady{c: c, m: m, stable: stable}, nil
 	},
@@ -39,89 +44,108 @@ type componentReady struct {
 	stable time.Duration
 }
 
-// readiness replays the target's observations up to now: whether all its
-// Pods are Ready at the end, since when, and whether any was observed after
-// from.
-func (a *componentReady) readiness(events []timeline.Event, from, now time.Duration) (ready bool, since time.Duration, seenAfter bool) {
-	states := map[string]timeline.Event{}
-	for _, e := range events {
-		if e.At > now {
-			break
-		}
-		if !a.m.matches(e) {
+// Evaluate looks for the first span in which every Pod of the target was
+// Ready, starting within the window and lasting the stable time. A span is
+// counted from when the recorder and the kubelets could show it (after an
+// outage: from the relist and the kubelets' first renewal on). A span that
+// began before the moment with no Pod observed since counts only at the
+// deadline: the kubelet may not have reported the fault yet. The verdict
+// depends on the events up to the end of the span's stable time only,
+// whenever it is evaluated.
+func (a *componentReady) Evaluate(v *timeline.View) Verdict {
+	w, verdict, ok := window(a.c, v)
+	if !ok {
+		return verdict
+	}
+	late := time.Duration(-1) // a span that started only after the deadline
+	for _, span := range v.ReadyIntervals(a.m.match) {
+		if !span.Open() && span.End <= w.From {
 			continue
 		}
-		if e.Action == "deleted" {
-			delete(states, e.Key())
-		} else {
-			states[e.Key()] = e
+		if span.Start > w.Deadline {
+			if late < 0 {
+				late = span.Start
+			}
+			break
 		}
-		seenAfter = seenAfter || e.At > from
-		all := len(states) > 0
-		for _, s := range states {
-			all = all && s.Pod.Ready
+		verdict, decided, start := a.span(v, w, span)
+		if decided {
+			return verdict
 		}
-		if all && !ready {
-			since = e.At
+		if start > w.Deadline && late < 0 {
+			late = start
 		}
-		ready = all
 	}
-	return ready, since, seenAfter
-}
-
-func (a *componentReady) Evaluate(events []timeline.Event, now time.Duration) Verdict {
-	w, ok := windowOf(a.c, events)
-	if !ok {
-		return pending(a.c, "waiting for moment %s", a.c.From)
-	}
-	if _, seen := visibleAt(events, now); !seen {
-		return pending(a.c, "waiting for the recorder to see %s again after the apiserver outage", a.m.describe)
-	}
-	// Nothing is decided on statuses the kubelets have not refreshed since
-	// the last outage: a Pod that looks Ready may be NotReady unreported.
-	nodes := a.m.nodesOf(events, now)
-	if _, why := a.m.freshness(events, nodes, now, now); why != "" {
-		return pending(a.c, "%s", why)
-	}
-	ready, since, seenAfter := a.readiness(events, w.from, now)
-	r := max(since, w.from)
-	// At a moment the recorder was blind the state it holds is from before
-	// the outage: the Pods count as Ready from its relist on, not earlier.
-	if seenAt, _ := visibleAt(events, w.from); seenAt > w.from {
-		r, seenAfter = max(r, seenAt), true
-	}
-	// Likewise while the kubelets could not report: from their first
-	// renewal after the outage on.
-	if fresh, _, _ := statusFreshAt(events, nodes, w.from, now); fresh-kubeletSync > w.from {
-		r, seenAfter = max(r, fresh-kubeletSync), true
-	}
-	restartsMsg := a.restarts(events, w.from, now)
-	if ready && (seenAfter || now >= w.deadline) && r <= w.deadline {
-		if r+a.stable <= now {
-			return passed(a.c, r-w.from, "%s Ready %s after %s and stayed Ready for %s (SLO %s; %s)",
-				a.m.describe, secs(r-w.from), a.c.From, a.stable, a.c.Within, restartsMsg)
-		}
-		return pending(a.c, "%s Ready since %s after %s; waiting %s for it to stay Ready", a.m.describe, secs(r-w.from), a.c.From, a.stable)
-	}
-	if now < w.deadline {
+	if v.Now() < w.Deadline {
 		return pending(a.c, "%s not Ready yet", a.m.describe)
 	}
 	state := "not Ready at the end of the window"
-	if ready {
-		state = fmt.Sprintf("Ready only %s after %s", secs(r-w.from), a.c.From)
+	if late >= 0 {
+		state = fmt.Sprintf("Ready only %s after %s", secs(late-w.From), a.c.From)
 	}
-	return failed(a.c, "%s not Ready within %s after %s (%s; %s)", a.m.describe, a.c.Within, a.c.From, state, restartsMsg)
+	return failed(a.c, "%s not Ready within %s after %s (%s; %s)", a.m.describe, a.c.Within, a.c.From, state,
+		a.restarts(v, w.From, max(w.Deadline, v.Now())))
 }
 
-// restarts describes how many container restarts happened since from.
-func (a *componentReady) restarts(events []timeline.Event, from, now time.Duration) string {
-	before := a.m.podStates(events, from)
-	after := a.m.podStates(events, now)
+// span judges one Ready span: decided with a verdict (passed, or pending
+// while it cannot be told yet), or not decided when it does not count.
+// start is when the span counts from.
+func (a *componentReady) span(v *timeline.View, w timeline.Window, span timeline.Interval) (Verdict, bool, time.Duration) {
+	s, why := a.m.seenAt(v, max(span.Start, w.From))
+	if why != "" {
+		return pending(a.c, "%s", why), true, 0
+	}
+	start := s.trusted
+	if start > w.Deadline {
+		return Verdict{}, false, start
+	}
+	// Unchanged since before the moment: only the deadline tells.
+	unchanged := span.Start <= w.From && start == w.From && !a.observedIn(v, w.From, span)
+	end := w.Deadline
+	if !unchanged {
+		end = start + a.stable
+	}
+	if !span.Open() && span.End < end {
+		return Verdict{}, false, start // it did not last
+	}
+	if v.Now() < end {
+		if unchanged {
+			return pending(a.c, "%s not Ready yet", a.m.describe), true, start
+		}
+		return pending(a.c, "%s Ready since %s after %s; waiting %s for it to stay Ready", a.m.describe,
+			secs(start-w.From), a.c.From, a.stable), true, start
+	}
+	// The span must be seen to last: through any outage in it, up to
+	// fresh statuses after it.
+	done, why := a.m.seenAt(v, end)
+	if why != "" {
+		return pending(a.c, "%s", why), true, start
+	}
+	if !span.Open() && span.End < done.settled {
+		return Verdict{}, false, start
+	}
+	return passed(a.c, start-w.From, "%s Ready %s after %s and stayed Ready for %s (SLO %s; %s)",
+		a.m.describe, secs(start-w.From), a.c.From, a.stable, a.c.Within, a.restarts(v, w.From, done.settled)), true, start
+}
+
+// observedIn reports whether a Pod of the target was observed after from
+// within the span (its end excluded).
+func (a *componentReady) observedIn(v *timeline.View, from time.Duration, span timeline.Interval) bool {
+	end := v.Now()
+	if !span.Open() {
+		end = span.End - 1
+	}
+	return end > from && v.Until(end).PodObservedAfter(a.m.match, from)
+}
+
+// restarts describes how many container restarts happened between from and to.
+func (a *componentReady) restarts(v *timeline.View, from, to time.Duration) string {
+	before := v.PodsAt(a.m.match, from)
 	var n int32
-	for k, e := range after {
-		n += restarts(e)
+	for k, e := range v.PodsAt(a.m.match, to) {
+		n += e.Pod.Restarts()
 		if b, ok := before[k]; ok {
-			n -= restarts(b)
+			n -= b.Pod.Restarts()
 		}
 	}
 	return fmt.Sprintf("restarts since %s: %d", a.c.From, max(n, 0))

@@ -3,14 +3,14 @@ package assertions
 import (
 	"testing"
 
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/timeline"
 )
 
 var appLabels = map[string]string{"app": "selfheal"}
 
 // podOn records a Pod of selfheal-certs on node cp.
 func (b *tl) podOn(at float64, ready bool, restarts int32, waiting string) *tl {
-	return b.add(at, timeline.Event{Type: timeline.PodObserved, Action: "updated", Pod: &timeline.Pod{
+	return b.add(at, timeline.Event{Type: timeline.PodObserved, Action: timeline.Updated, Pod: &timeline.Pod{
 		Namespace: "selfheal-certs", Name: "selfheal-1", Labels: appLabels, NodeName: "cp", Ready: ready,
 		Containers: []timeline.Container{{Name: "c", Ready: ready, RestartCount: restarts, Waiting: waiting, Running: waiting == ""}},
 	}})
@@ -18,9 +18,13 @@ func (b *tl) podOn(at float64, ready bool, restarts int32, waiting string) *tl {
 
 // nodeLease records an observation at `at` of node cp's Lease renewed at
 // `renewed`.
-func (b *tl) nodeLease(at, renewed float64) *tl {
-	return b.add(at, timeline.Event{Type: timeline.LeaseObserved, Action: "updated", Lease: &timeline.Lease{
-		Namespace: nodeLeaseNamespace, Name: "cp", Holder: "cp", RenewTime: base.Add(s(renewed)),
+func (b *tl) nodeLease(at, renewed float64) *tl { return b.nodeLeaseOf(at, renewed, "cp") }
+
+// nodeLeaseOf records an observation at `at` of node's Lease renewed at
+// `renewed`.
+func (b *tl) nodeLeaseOf(at, renewed float64, node string) *tl {
+	return b.add(at, timeline.Event{Type: timeline.LeaseObserved, Action: timeline.Updated, Lease: &timeline.Lease{
+		Namespace: timeline.NodeLeaseNamespace, Name: node, Holder: node, RenewTime: base.Add(s(renewed)),
 	}})
 }
 
@@ -73,16 +77,18 @@ func TestRestartsAreJudgedOnFreshStatuses(t *testing.T) {
 	c := Common{Name: "no-exit", From: "expire.end", Within: s(20)}
 	target := PodTarget{Namespace: "selfheal-certs", Selector: "app=selfheal"}
 	nr := build(t, "noRestarts", c, &NoRestartsParams{PodTarget: target})
-	expect(t, nr.Evaluate(certsRun().events, s(160)), Pending, "renew its Lease")
+	expect(t, nr.Evaluate(timeline.NewView(certsRun().events, s(160))), Pending, "renew its Lease")
 	late := certsRun().nodeLease(128, 127.9).exitedOn(130, 1, 120)
-	expect(t, nr.Evaluate(late.events, s(137)), Pending, "waiting 10s")
-	expect(t, nr.Evaluate(late.events, s(160)), Failed, "restarted 1 times")
+	expect(t, nr.Evaluate(timeline.NewView(late.events, s(137))), Pending, "waiting 10s")
+	expect(t, nr.Evaluate(timeline.NewView(late.events, s(160))), Failed, "restarted 1 times")
+	checkStable(t, nr, late.events)
 
 	ncl := build(t, "noCrashLoop", c, &NoCrashLoopParams{PodTarget: target})
-	expect(t, ncl.Evaluate(certsRun().events, s(160)), Pending, "renew its Lease")
+	expect(t, ncl.Evaluate(timeline.NewView(certsRun().events, s(160))), Pending, "renew its Lease")
 	looping := certsRun().nodeLease(128, 127.9).podOn(131, false, 3, "CrashLoopBackOff")
-	expect(t, ncl.Evaluate(looping.events, s(137)), Pending, "waiting 10s")
-	expect(t, ncl.Evaluate(looping.events, s(139)), Failed, "in CrashLoopBackOff")
+	expect(t, ncl.Evaluate(timeline.NewView(looping.events, s(137))), Pending, "waiting 10s")
+	expect(t, ncl.Evaluate(timeline.NewView(looping.events, s(139))), Failed, "in CrashLoopBackOff")
+	checkStable(t, ncl, looping.events)
 }
 
 // exitedOn records the Pod restarted, its container last exiting at

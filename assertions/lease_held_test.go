@@ -5,7 +5,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/timeline"
 )
 
 func TestLeaseHeld(t *testing.T) {
@@ -35,7 +35,9 @@ func TestLeaseHeld(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			v := build(t, "leaseHeld", c, params).Evaluate(tt.timeline.events, s(tt.now))
+			a := build(t, "leaseHeld", c, params)
+			checkStable(t, a, tt.timeline.events)
+			v := a.Evaluate(timeline.NewView(tt.timeline.events, s(tt.now)))
 			expect(t, v, tt.status, tt.message...)
 			if v.SLO != s(60) {
 				t.Fatalf("SLO %s, want 60s", v.SLO)
@@ -69,12 +71,17 @@ func TestLeaseHeldOnRecordedTimeline(t *testing.T) {
 		t.Fatal(err)
 	}
 	end := events[len(events)-1].At
+	// This recording predates the recorder's Relisted events: the last
+	// observation came from its relist after the outage.
+	events = append(events, timeline.Event{At: end, Type: timeline.Relisted})
 	for _, tt := range []struct {
 		within float64
 		status Status
 	}{{90, Passed}, {1, Failed}} {
 		c := Common{Name: "kcm", From: "partition-apiserver.end", Within: s(tt.within)}
-		v := build(t, "leaseHeld", c, &LeaseHeldParams{Lease: "kube-system/kube-controller-manager"}).Evaluate(events, end)
+		a := build(t, "leaseHeld", c, &LeaseHeldParams{Lease: "kube-system/kube-controller-manager"})
+		checkStable(t, a, events)
+		v := a.Evaluate(timeline.NewView(events, end))
 		expect(t, v, tt.status, "kube-system/kube-controller-manager")
 	}
 }

@@ -3,9 +3,10 @@ package assertions
 import (
 	"fmt"
 	"strings"
-	"time"
 
-	"github.com/harness-dev/harness/internal/timeline"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/harness-dev/harness/timeline"
 )
 
 // NoCrashLoopParams are the parameters of noCrashLoop.
@@ -18,11 +19,11 @@ var noCrashLoopSpec = Spec{
 	Type:      "noCrashLoop",
 	Doc:       "at the end of the window (moment + within), no container of the target is in CrashLoopBackOff",
 	NewParams: func() any { return &NoCrashLoopParams{} },
-	New: func(c Common, params any) (Assertion, error) {
+	New: func(c Common, params any) (Assertion, field.ErrorList) {
 		p := params.(*NoCrashLoopParams)
-		m, err := p.matcher()
-		if err != nil {
-			return nil, err
+		m, errs := podMatcherOf(p.PodTarget)
+		if errs != nil {
+			return nil, errs
 		}
 		return &noCrashLoop{c: c, m: m, container: p.Container}, nil
 	},
@@ -34,25 +35,19 @@ type noCrashLoop struct {
 	container string
 }
 
-func (a *noCrashLoop) Evaluate(events []timeline.Event, now time.Duration) Verdict {
-	w, v, ended := endedWindow(a.c, events, now)
+// Evaluate judges the state at the deadline or, when the recorder was
+// blind then or the kubelets could not report, the first state seen with
+// fresh statuses after it.
+func (a *noCrashLoop) Evaluate(v *timeline.View) Verdict {
+	w, verdict, ended := endedWindow(a.c, v)
 	if !ended {
-		return v
+		return verdict
 	}
-	// Judged on the state at the deadline, or, when the recorder was blind
-	// then, on the state it saw first after the outage.
-	at, seen := visibleAt(events, w.deadline)
-	if !seen {
-		return pending(a.c, "waiting for the recorder to see %s again after the apiserver outage", a.m.describe)
-	}
-	// After an outage the kubelets report late: judge on their first
-	// fresh statuses.
-	fresh, why := a.m.freshness(events, a.m.nodesOf(events, at), at, now)
+	s, why := a.m.seenAt(v, w.Deadline)
 	if why != "" {
 		return pending(a.c, "%s", why)
 	}
-	at = max(at, fresh)
-	states := a.m.podStates(events, at)
+	states := v.PodsAt(a.m.match, s.settled)
 	if len(states) == 0 {
 		return failed(a.c, "no pod of %s exists %s after %s", a.m.describe, a.c.Within, a.c.From)
 	}
@@ -67,6 +62,5 @@ func (a *noCrashLoop) Evaluate(events []timeline.Event, now time.Duration) Verdi
 	if len(looping) > 0 {
 		return failed(a.c, "%s in CrashLoopBackOff %s after %s: %s", a.m.describe, a.c.Within, a.c.From, strings.Join(looping, ", "))
 	}
-	return Verdict{Status: Passed, SLO: a.c.Within,
-		Message: fmt.Sprintf("no container of %s in CrashLoopBackOff %s after %s", a.m.describe, a.c.Within, a.c.From)}
+	return held(a.c, "no container of %s in CrashLoopBackOff %s after %s", a.m.describe, a.c.Within, a.c.From)
 }

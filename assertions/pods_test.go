@@ -3,7 +3,7 @@ package assertions
 import (
 	"testing"
 
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/timeline"
 )
 
 var kcmLabels = map[string]string{"component": "kube-controller-manager"}
@@ -49,43 +49,48 @@ func TestNoCrashLoop(t *testing.T) {
 	params := &NoCrashLoopParams{PodTarget: PodTarget{Component: "kube-controller-manager"}}
 	looping := new(tl).mark(10, "kill.end").pod(20, "kcm", kcmLabels, false, 4, "CrashLoopBackOff")
 	healed := new(tl).mark(10, "kill.end").pod(20, "kcm", kcmLabels, false, 4, "CrashLoopBackOff").pod(35, "kcm", kcmLabels, true, 4, "")
-	expect(t, build(t, "noCrashLoop", c, params).Evaluate(looping.events, s(30)), Pending)
-	expect(t, build(t, "noCrashLoop", c, params).Evaluate(looping.events, s(40)), Failed,
+	expect(t, build(t, "noCrashLoop", c, params).Evaluate(timeline.NewView(looping.events, s(30))), Pending)
+	expect(t, build(t, "noCrashLoop", c, params).Evaluate(timeline.NewView(looping.events, s(40))), Failed,
 		"component kube-controller-manager in CrashLoopBackOff 30s after kill.end: kube-system/kcm/c (restarts 4)")
-	expect(t, build(t, "noCrashLoop", c, params).Evaluate(healed.events, s(40)), Passed)
-	expect(t, build(t, "noCrashLoop", c, params).Evaluate(new(tl).mark(10, "kill.end").events, s(40)), Failed, "no pod of")
+	expect(t, build(t, "noCrashLoop", c, params).Evaluate(timeline.NewView(healed.events, s(40))), Passed)
+	expect(t, build(t, "noCrashLoop", c, params).Evaluate(timeline.NewView(new(tl).mark(10, "kill.end").events, s(40))), Failed, "no pod of")
 	// Blind at the deadline: the stale healthy state is no pass; the first
 	// state seen after the outage decides.
 	blind := new(tl).pod(1, "kcm", kcmLabels, true, 0, "").mark(10, "kill.end").add(25, timeline.Event{Type: timeline.OutageStarted})
-	expect(t, build(t, "noCrashLoop", c, params).Evaluate(blind.events, s(60)), Pending, "waiting for the recorder to see")
+	expect(t, build(t, "noCrashLoop", c, params).Evaluate(timeline.NewView(blind.events, s(60))), Pending, "waiting for the recorder to see")
 	blind.pod(70, "kcm", kcmLabels, false, 5, "CrashLoopBackOff").add(70, timeline.Event{Type: timeline.Relisted})
-	expect(t, build(t, "noCrashLoop", c, params).Evaluate(blind.events, s(71)), Failed, "in CrashLoopBackOff")
+	expect(t, build(t, "noCrashLoop", c, params).Evaluate(timeline.NewView(blind.events, s(71))), Failed, "in CrashLoopBackOff")
+	for _, b := range []*tl{looping, healed, blind} {
+		checkStable(t, build(t, "noCrashLoop", c, params), b.events)
+	}
 }
 
 func TestPodsCreatable(t *testing.T) {
 	t.Parallel()
 	c := Common{Name: "pods", From: "kill.end", Within: s(60)}
 	a := build(t, "podsCreatable", c, &PodsCreatableParams{})
-	probe := a.(Prober).Probe()
-	if probe.Deployment != "harness-probe-pods" || probe.Replicas != 2 || probe.Namespace != "default" || probe.Labels[ProbeLabel] != "pods" {
+	probe := a.(Prober).Probe().Deployment
+	if probe.Name != "harness-probe-pods" || probe.Replicas != 2 || probe.Namespace != "default" || probe.Labels[ProbeLabel] != "pods" {
 		t.Fatalf("probe %+v", probe)
 	}
 	probePod := func(b *tl, at float64, name string) *tl {
-		return b.add(at, timeline.Event{Type: timeline.PodObserved, Action: "added", Pod: &timeline.Pod{
+		return b.add(at, timeline.Event{Type: timeline.PodObserved, Action: timeline.Added, Pod: &timeline.Pod{
 			Namespace: "default", Name: name, Labels: map[string]string{ProbeLabel: "pods"}}})
 	}
-	started := new(tl).mark(10, "kill.end").mark(10.2, ProbeMark("pods"))
-	created := probePod(probePod(new(tl).mark(10, "kill.end").mark(10.2, ProbeMark("pods")), 28, "p1"), 28.6, "p2")
-	expect(t, a.Evaluate(created.events, s(30)), Passed, "created 2 of 2 18.6s after kill.end")
-	expect(t, a.Evaluate(started.events, s(30)), Pending)
-	expect(t, a.Evaluate(probePod(started, 20, "p1").events, s(71)), Failed,
+	started := new(tl).mark(10, "kill.end").mark(10.2, timeline.ProbeStarted("pods"))
+	created := probePod(probePod(new(tl).mark(10, "kill.end").mark(10.2, timeline.ProbeStarted("pods")), 28, "p1"), 28.6, "p2")
+	expect(t, a.Evaluate(timeline.NewView(created.events, s(30))), Passed, "created 2 of 2 18.6s after kill.end")
+	expect(t, a.Evaluate(timeline.NewView(started.events, s(30))), Pending)
+	expect(t, a.Evaluate(timeline.NewView(probePod(started, 20, "p1").events, s(71))), Failed,
 		"pods of probe deployment default/harness-probe-pods not created within 1m0s after kill.end: 1 of 2 created")
-	expect(t, a.Evaluate(new(tl).mark(10, "kill.end").events, s(71)), Failed, "the probe could not be started")
+	expect(t, a.Evaluate(timeline.NewView(new(tl).mark(10, "kill.end").events, s(71))), Failed, "the probe could not be started")
+	checkStable(t, a, created.events)
+	checkStable(t, a, probePod(started, 20, "p1").events)
 }
 
 func TestRegistryListsEveryType(t *testing.T) {
 	t.Parallel()
-	want := []string{"leaseHeld", "podsCreatable", "componentReady", "noCrashLoop", "noRestarts", "httpAvailable"}
+	want := []string{"leaseHeld", "podsCreatable", "componentReady", "noCrashLoop", "noRestarts", "httpAvailable", "objectState", "reconciles", "metric", "dnsResolves", "logLine", "nodeReady"}
 	got := Types()
 	if len(got) != len(want) {
 		t.Fatalf("types %v, want %v", got, want)

@@ -2,73 +2,71 @@ package assertions
 
 import (
 	"fmt"
-	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/harness-dev/harness/clusters"
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/timeline"
 )
 
 // PodTarget chooses Pods: a control-plane component (a static pod in
 // kube-system labelled component=NAME) or namespace + label selector.
-type PodTarget struct {
-	Component string `yaml:"component" doc:"control-plane component: kube-apiserver, kube-controller-manager, kube-scheduler or etcd"`
-	Namespace string `yaml:"namespace" doc:"namespace of the Pods (with selector)"`
-	Selector  string `yaml:"selector" doc:"label selector of the Pods (with namespace)"`
-}
+type PodTarget = clusters.Workload
 
 type podMatcher struct {
-	namespace string
-	selector  labels.Selector
-	describe  string
+	match    timeline.PodMatch
+	describe string
 }
 
-func (t PodTarget) matcher() (podMatcher, error) {
-	switch {
-	case t.Component != "" && t.Selector != "":
-		return podMatcher{}, fmt.Errorf("params: set either component or namespace+selector, not both")
-	case t.Component != "":
-		if slices.Contains(clusters.Components, t.Component) {
-			return podMatcher{namespace: "kube-system", selector: labels.SelectorFromSet(labels.Set{"component": t.Component}),
-				describe: "component " + t.Component}, nil
-		}
-		return podMatcher{}, fmt.Errorf("params.component: unknown component %q; valid: %s", t.Component, strings.Join(clusters.Components, ", "))
-	case t.Selector != "" && t.Namespace != "":
-		sel, err := labels.Parse(t.Selector)
-		if err != nil {
-			return podMatcher{}, fmt.Errorf("params.selector: %w", err)
-		}
-		return podMatcher{namespace: t.Namespace, selector: sel, describe: fmt.Sprintf("pods %s in %s", t.Selector, t.Namespace)}, nil
+// podMatcherOf validates a required target (the fields of params) and
+// returns its matcher.
+func podMatcherOf(t PodTarget) (podMatcher, field.ErrorList) {
+	if errs := t.Validate(field.NewPath("params"), true); len(errs) > 0 {
+		return podMatcher{}, errs
 	}
-	return podMatcher{}, fmt.Errorf("params: want component, or namespace and selector")
+	ns, sel := t.PodSelector()
+	return podMatcher{
+		match:    func(p *timeline.Pod) bool { return p.Namespace == ns && sel.Matches(labels.Set(p.Labels)) },
+		describe: t.String(),
+	}, nil
 }
 
-func (m podMatcher) matches(e timeline.Event) bool {
-	return e.Type == timeline.PodObserved && e.Pod.Namespace == m.namespace && m.selector.Matches(labels.Set(e.Pod.Labels))
+// seen is what an assertion about Pods may trust of offset t.
+type seen struct {
+	// trusted is the first offset at or after t from which the Pods' state
+	// in the view is what their kubelets reported: after the recorder's
+	// relist when t fell in an apiserver outage, and after the kubelets
+	// renewed their node Leases when an outage began at or before t.
+	trusted time.Duration
+	// settled is when the statuses reported at t can no longer change: one
+	// kubelet status sync after those renewals (t itself without outage).
+	settled time.Duration
 }
 
-// podStates replays the Pod observations up to offset until and returns the
-// latest state of every matching Pod that exists then.
-func (m podMatcher) podStates(events []timeline.Event, until time.Duration) map[string]timeline.Event {
-	out := map[string]timeline.Event{}
-	for _, e := range events {
-		if e.At > until {
-			break
-		}
-		if !m.matches(e) {
-			continue
-		}
-		if e.Action == "deleted" {
-			delete(out, e.Key())
-			continue
-		}
-		out[e.Key()] = e
+// seenAt says what of offset t the view can be trusted for, or why it
+// cannot be judged yet (a pending reason).
+func (m podMatcher) seenAt(v *timeline.View, t time.Duration) (seen, string) {
+	at, ok := v.SeenAt(t)
+	if !ok {
+		return seen{}, fmt.Sprintf("waiting for the recorder to see %s again after the apiserver outage", m.describe)
 	}
-	return out
+	f := v.StatusFreshness(v.PodNodes(m.match, at), at)
+	if !f.Known {
+		return seen{}, fmt.Sprintf("waiting for the kubelet of node %s to renew its Lease after the apiserver outage, so %s show their current status",
+			f.WaitNode, m.describe)
+	}
+	s := seen{trusted: max(t, at), settled: max(t, at)}
+	if f.Outage {
+		s.trusted, s.settled = max(s.trusted, f.Renewed), max(s.settled, f.From)
+	}
+	if v.Now() < s.settled {
+		return s, fmt.Sprintf("waiting %s after the kubelets reported again for the Pod statuses they send late (%s)",
+			timeline.KubeletStatusSync, m.describe)
+	}
+	return s, ""
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -78,12 +76,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-func restarts(e timeline.Event) int32 {
-	var n int32
-	for _, c := range e.Pod.Containers {
-		n += c.RestartCount
-	}
-	return n
 }

@@ -22,27 +22,27 @@ func TestNewCatalogueValidates(t *testing.T) {
 		wantErr string
 	}{
 		{"pause", Target{Component: "etcd"}, nil, ""},
-		{"pause", Target{Node: "worker"}, nil, "target: want component"},
+		{"pause", Target{Node: "worker"}, nil, "target.component: Required value: want a component"},
 		{"reboot-node", Target{Node: "worker"}, &RebootParams{}, ""},
 		{"reboot-node", Target{}, &RebootParams{Mode: "containerd"}, ""},
-		{"reboot-node", Target{}, &RebootParams{Mode: "halt"}, `params.mode: unknown mode "halt"; valid: machine, kubelet, containerd`},
-		{"reboot-node", Target{}, &RebootParams{Grace: -1}, "params.grace: -1ns is negative"},
-		{"reboot-node", Target{Component: "etcd"}, &RebootParams{}, "target: reboot-node takes node"},
+		{"reboot-node", Target{}, &RebootParams{Mode: "halt"}, `params.mode: Unsupported value: "halt": supported values: "machine", "kubelet", "containerd"`},
+		{"reboot-node", Target{}, &RebootParams{Grace: -1}, `params.grace: Invalid value: "-1ns"`},
+		{"reboot-node", Target{Component: "etcd"}, &RebootParams{}, "target.component: Forbidden: reboot-node takes node"},
 		{"rebuild-static-pods", Target{}, &StaticPodsParams{Components: []string{"etcd", "kube-apiserver"}}, ""},
-		{"rebuild-static-pods", Target{}, &StaticPodsParams{}, "params.components: missing"},
-		{"rebuild-static-pods", Target{}, &StaticPodsParams{Components: []string{"kubelet"}}, `params.components: unknown component "kubelet"; valid: kube-apiserver`},
-		{"rebuild-static-pods", Target{}, &StaticPodsParams{Components: []string{"etcd"}, Mode: "touch"}, `params.mode: unknown mode "touch"; valid: move, rewrite`},
-		{"rebuild-static-pods", Target{Component: "etcd"}, &StaticPodsParams{Components: []string{"etcd"}}, "target: rebuild-static-pods takes node"},
+		{"rebuild-static-pods", Target{}, &StaticPodsParams{}, "params.components: Required value"},
+		{"rebuild-static-pods", Target{}, &StaticPodsParams{Components: []string{"kubelet"}}, `params.components[0]: Unsupported value: "kubelet": supported values: "kube-apiserver"`},
+		{"rebuild-static-pods", Target{}, &StaticPodsParams{Components: []string{"etcd"}, Mode: "touch"}, `params.mode: Unsupported value: "touch": supported values: "move", "rewrite"`},
+		{"rebuild-static-pods", Target{Component: "etcd"}, &StaticPodsParams{Components: []string{"etcd"}}, "target.component: Forbidden: rebuild-static-pods takes node"},
 		{"network", Target{}, &NetworkParams{Mode: "latency", Delay: 100e6}, ""},
-		{"network", Target{}, &NetworkParams{Mode: "latency"}, "params.delay: latency needs a delay above zero"},
-		{"network", Target{}, &NetworkParams{Mode: "loss", Percent: 120}, "params.percent: 120 is not a loss percentage"},
-		{"network", Target{}, &NetworkParams{Mode: "bandwidth", Rate: "fast"}, `params.rate: "fast" is not a tc rate`},
+		{"network", Target{}, &NetworkParams{Mode: "latency"}, "params.delay: Invalid value: \"0s\": latency needs a delay of at least 1ms"},
+		{"network", Target{}, &NetworkParams{Mode: "loss", Percent: 120}, "params.percent: Invalid value: 120: not a loss percentage"},
+		{"network", Target{}, &NetworkParams{Mode: "bandwidth", Rate: "fast"}, `params.rate: Invalid value: "fast": not a tc rate`},
 		{"network", Target{}, &NetworkParams{Mode: "bandwidth", Rate: "1.5mbit"}, ""},
-		{"network", Target{}, &NetworkParams{Mode: "partition"}, "target.component: partition of one edge needs a component"},
+		{"network", Target{}, &NetworkParams{Mode: "partition"}, "target.component: Required value: partition of one edge needs a component"},
 		{"network", Target{Component: "kube-scheduler"}, &NetworkParams{Mode: "partition"}, ""},
-		{"network", Target{Component: "kube-scheduler"}, &NetworkParams{Mode: "latency", Delay: 1e6}, "params.mode: latency applies to a node's or Pod's interface"},
-		{"network", Target{}, &NetworkParams{Mode: "jam"}, `params.mode: unknown mode "jam"; valid: latency, loss, bandwidth, partition`},
-		{"network", Target{Namespace: "x"}, &NetworkParams{Mode: "loss", Percent: 5}, "target: namespace and selector go together"},
+		{"network", Target{Component: "kube-scheduler"}, &NetworkParams{Mode: "latency", Delay: 1e6}, `params.mode: Invalid value: "latency": applies to a node's or Pod's interface`},
+		{"network", Target{}, &NetworkParams{Mode: "jam"}, `params.mode: Unsupported value: "jam": supported values: "latency", "loss", "bandwidth", "partition"`},
+		{"network", Target{Namespace: "x"}, &NetworkParams{Mode: "loss", Percent: 5}, "target.selector: Required value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.typ+"/"+tt.wantErr, func(t *testing.T) {
@@ -51,7 +51,7 @@ func TestNewCatalogueValidates(t *testing.T) {
 			if !ok {
 				t.Fatalf("no fault type %s; have %v", tt.typ, Types())
 			}
-			_, err := spec.New(Common{Name: "f", Target: tt.target}, tt.params)
+			_, err := build(spec, Common{Name: "f", Target: tt.target}, tt.params)
 			if (err == nil) != (tt.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
 				t.Fatalf("err = %v, want %q", err, tt.wantErr)
 			}
@@ -89,9 +89,9 @@ spec:
 func TestStaticPodsRewriteAndRestore(t *testing.T) {
 	t.Parallel()
 	n := &replyNode{fakeNode: fakeNode{name: "cp", role: "control-plane"},
-		replies: map[string]string{"cat /etc/kubernetes/manifests/kube-scheduler.yaml": schedulerManifest}}
+		replies: map[string]string{"cat -- /etc/kubernetes/manifests/kube-scheduler.yaml": schedulerManifest}}
 	env := Env{Cluster: &clusters.Cluster{Nodes: []clusters.Node{n}}, RunID: "run1"}
-	f, err := staticPodsSpec.New(Common{Name: "rebuild"}, &StaticPodsParams{Components: []string{"kube-scheduler"}, Mode: "rewrite"})
+	f, err := build(staticPodsSpec, Common{Name: "rebuild"}, &StaticPodsParams{Components: []string{"kube-scheduler"}, Mode: "rewrite"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,8 +102,9 @@ func TestStaticPodsRewriteAndRestore(t *testing.T) {
 	if len(rev.Steps) != 1 || string(rev.Steps[0].Stdin) != schedulerManifest {
 		t.Fatalf("the revert does not restore the manifest byte for byte: %+v", rev.Steps)
 	}
-	if script := rev.Steps[0].Argv[2]; !strings.Contains(script, "mv -f /etc/kubernetes/kube-scheduler.yaml.harness /etc/kubernetes/manifests/kube-scheduler.yaml") {
-		t.Fatalf("revert script %q does not write through a file outside the manifest directory", script)
+	if argv := rev.Steps[0].Argv; argv[2] != restoreManifest || argv[4] != "/etc/kubernetes/manifests/kube-scheduler.yaml" ||
+		!strings.Contains(restoreManifest, `tmp="/etc/kubernetes/$(basename "$1").harness"`) {
+		t.Fatalf("revert %q does not write the manifest through a file outside the manifest directory", argv)
 	}
 	if err := f.Inject(context.Background(), env); err != nil {
 		t.Fatal(err)
@@ -120,11 +121,11 @@ func TestRebootPlansBootOrServiceStart(t *testing.T) {
 	t.Parallel()
 	n := &fakeNode{name: "cp", role: "control-plane"}
 	env := Env{Cluster: &clusters.Cluster{Nodes: []clusters.Node{n}}}
-	f, _ := rebootSpec.New(Common{Name: "r"}, &RebootParams{Mode: "machine"})
+	f, _ := build(rebootSpec, Common{Name: "r"}, &RebootParams{Mode: "machine"})
 	if _, err := f.Plan(context.Background(), env); err == nil || !strings.Contains(err.Error(), "use mode kubelet or containerd") {
 		t.Fatalf("machine mode on a node that cannot power cycle: %v", err)
 	}
-	f, _ = rebootSpec.New(Common{Name: "r"}, &RebootParams{Mode: "kubelet"})
+	f, _ = build(rebootSpec, Common{Name: "r"}, &RebootParams{Mode: "kubelet"})
 	rev, err := f.Plan(context.Background(), env)
 	if err != nil || len(rev.Steps) != 1 || strings.Join(rev.Steps[0].Argv, " ") != "systemctl start kubelet" {
 		t.Fatalf("revert %+v, %v; want systemctl start kubelet", rev, err)
@@ -138,53 +139,67 @@ func TestPauseRevertContinuesByName(t *testing.T) {
 	t.Parallel()
 	n := &fakeNode{name: "cp", role: "control-plane"}
 	env := Env{Cluster: &clusters.Cluster{Nodes: []clusters.Node{n}}}
-	f, _ := pauseSpec.New(Common{Name: "p", Target: Target{Component: "kube-scheduler"}}, nil)
+	f, _ := build(pauseSpec, Common{Name: "p", Target: Target{Component: "kube-scheduler"}}, nil)
 	rev, err := f.Plan(context.Background(), env)
-	if err != nil || len(rev.Steps) != 1 || !strings.Contains(rev.Steps[0].Argv[2], "kill -s CONT $pids; true") {
+	if err != nil || len(rev.Steps) != 1 || rev.Steps[0].Argv[2] != signalByNameIfAny || strings.Join(rev.Steps[0].Argv[4:], " ") != "CONT kube-scheduler" {
 		t.Fatalf("revert %+v, %v", rev, err)
 	}
-	if err := f.Inject(context.Background(), env); err != nil || !strings.Contains(n.ran[0][2], "kill -s STOP $pids") {
+	if err := f.Inject(context.Background(), env); err != nil || n.ran[0][2] != signalByName || strings.Join(n.ran[0][4:], " ") != "STOP kube-scheduler" {
 		t.Fatalf("inject ran %v, %v", n.ran, err)
 	}
 }
 
-func TestNetworkScripts(t *testing.T) {
+func TestNetworkSteps(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name         string
 		params       NetworkParams
 		place        place
-		inject, undo []string
+		inject, undo string // the arguments after the script
 	}{
 		{"node loss", NetworkParams{Mode: "loss", Percent: 25, Port: 6443}, place{node: "n"},
-			[]string{"iptables -w -I OUTPUT -p tcp --dport 6443 -m statistic --mode random --probability 0.2500 -m comment --comment harness:r:f -j DROP"},
-			[]string{"while iptables -w -D OUTPUT -p tcp --dport 6443 -m statistic", "; true"}},
+			"OUTPUT -p tcp --dport 6443 -m statistic --mode random --probability 0.2500 -m comment --comment harness:r:f -j DROP",
+			"harness  OUTPUT -p tcp --dport 6443 -m statistic --mode random --probability 0.2500 -m comment --comment harness:r:f -j DROP"},
 		{"pod bandwidth", NetworkParams{Mode: "bandwidth", Rate: "1mbit"}, place{node: "n", netns: "cni-1"},
-			[]string{"ip netns exec cni-1 tc qdisc replace dev eth0 root tbf rate 1mbit"},
-			[]string{"[ -e /var/run/netns/cni-1 ] || exit 0; ip netns exec cni-1 tc qdisc del dev eth0 root"}},
-		{"latency explains a missing qdisc", NetworkParams{Mode: "latency", Delay: 200e6, Jitter: 50e6}, place{node: "n"},
-			[]string{"netem delay 200ms 50ms", "this kernel has no netem qdisc"},
-			[]string{"tc qdisc del dev eth0 root"}},
+			"harness cni-1 tbf rate 1mbit burst 32kbit latency 400ms", "harness cni-1"},
+		{"latency", NetworkParams{Mode: "latency", Delay: 200e6, Jitter: 50e6}, place{node: "n"},
+			"harness  netem delay 200ms 50ms", "harness "},
 		{"component edge", NetworkParams{Mode: "partition", Port: 6443}, place{node: "n", component: "kube-scheduler"},
-			[]string{"mount -t cgroup -o net_cls", "-m cgroup --cgroup 0x1", "--dport 6443", "> /run/harness/net_cls/harness_r_f/cgroup.procs", "setsid sh /run/harness/harness_r_f.sh"},
-			[]string{"kill $(cat /run/harness/harness_r_f.pid)", "while iptables -w -D OUTPUT -m cgroup", "rmdir /run/harness/net_cls/harness_r_f"}},
+			"harness kube-scheduler 0x1", "harness /run/harness/harness_r_f.pid /run/harness/net_cls/harness_r_f /run/harness/net_cls OUTPUT -m cgroup --cgroup 0x1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := &network{c: Common{Name: "f"}, p: tt.params}
-			in, out := f.scripts(tt.place, "harness:r:f")
-			for _, w := range tt.inject {
-				if !strings.Contains(in, w) {
-					t.Errorf("injection lacks %q:\n%s", w, in)
-				}
+			in, out := f.steps(tt.place, "harness:r:f")
+			got := strings.Join(in.Argv, " ")
+			if in.Argv[0] == "sh" {
+				got = strings.Join(in.Argv[3:], " ")
+			} else {
+				got = strings.TrimPrefix(got, "iptables -w -I ")
 			}
-			for _, w := range tt.undo {
-				if !strings.Contains(out, w) {
-					t.Errorf("revert lacks %q:\n%s", w, out)
-				}
+			if !strings.HasPrefix(got, tt.inject) {
+				t.Errorf("injection arguments %q; want them to start with %q", got, tt.inject)
+			}
+			if undo := strings.Join(out.Argv[3:], " "); !strings.HasPrefix(undo, tt.undo) {
+				t.Errorf("revert arguments %q; want them to start with %q", undo, tt.undo)
 			}
 		})
+	}
+	for _, want := range []string{"this kernel has no $kind qdisc", "modprobe sch_$kind"} {
+		if !strings.Contains(replaceQdisc, want) {
+			t.Errorf("the qdisc script does not explain a missing qdisc: lacks %q", want)
+		}
+	}
+	for _, want := range []string{"mount -t cgroup -o net_cls", `> "$cg/cgroup.procs"`, `setsid sh -c "$loop"`, `iptables -w -I "$@"`} {
+		if !strings.Contains(cutEdge, want) {
+			t.Errorf("the edge cut lacks %q", want)
+		}
+	}
+	for _, want := range []string{`kill "$(cat "$pidfile")"`, `while iptables -w -D "$@"`, `rmdir "$cg"`} {
+		if !strings.Contains(uncutEdge, want) {
+			t.Errorf("the edge revert lacks %q", want)
+		}
 	}
 }
 
@@ -196,6 +211,9 @@ type powerNode struct {
 
 func (n *powerNode) Stop(context.Context, time.Duration) error { return nil }
 func (n *powerNode) Start(context.Context) error               { n.started++; return nil }
+func (n *powerNode) Running(context.Context) (bool, time.Time, error) {
+	return n.started > 0, time.Time{}, nil
+}
 
 // TestRunRevertBootsNodes: a journaled reboot revert (as `harness cleanup`
 // reads it back) boots the node, and runs in-node steps of other faults.
@@ -203,7 +221,7 @@ func TestRunRevertBootsNodes(t *testing.T) {
 	t.Parallel()
 	n := &powerNode{fakeNode: fakeNode{name: "cp", role: "control-plane"}}
 	c := &clusters.Cluster{Nodes: []clusters.Node{n}}
-	f, _ := rebootSpec.New(Common{Name: "r"}, &RebootParams{})
+	f, _ := build(rebootSpec, Common{Name: "r"}, &RebootParams{})
 	rev, err := f.Plan(context.Background(), Env{Cluster: c})
 	if err != nil {
 		t.Fatal(err)

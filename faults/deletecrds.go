@@ -11,8 +11,11 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/harness-dev/harness/clusters"
 )
 
 // DeleteCRDsParams are the parameters of the delete-crds fault.
@@ -29,6 +32,7 @@ var deleteCRDsSpec = Spec{
 	Doc: "delete CustomResourceDefinitions (by name or label) for the duration, e.g. between a controller's API discovery " +
 		"and its leader election; the revert re-creates them as they were (and their objects, if kept)",
 	NeedsDuration: true,
+	Targets:       TargetNode,
 	NewParams:     func() any { return &DeleteCRDsParams{} },
 	New:           newDeleteCRDs,
 }
@@ -36,41 +40,40 @@ var deleteCRDsSpec = Spec{
 type deleteCRDs struct {
 	c Common
 	p DeleteCRDsParams
-	// client builds the dynamic client from a kubeconfig; tests replace it.
-	client func(kubeconfig []byte) (dynamic.Interface, error)
+	// client builds the dynamic client of a cluster; tests replace it.
+	client func(c *clusters.Cluster) (dynamic.Interface, error)
 	names  []string // resolved by Plan
 }
 
-func newDeleteCRDs(c Common, params any) (Fault, error) {
+func newDeleteCRDs(c Common, params any) (Fault, field.ErrorList) {
 	p := *params.(*DeleteCRDsParams)
+	path := field.NewPath("params")
 	if len(p.Names) == 0 && p.Selector == "" {
-		return nil, fmt.Errorf("params.names: missing; expected CRD names (such as widgets.example.com) or a selector")
+		return nil, field.ErrorList{field.Required(path.Child("names"), "CRD names (such as widgets.example.com) or a selector")}
+	}
+	var errs field.ErrorList
+	for i, name := range p.Names {
+		if msgs := validation.IsDNS1123Subdomain(name); len(msgs) > 0 || !strings.Contains(name, ".") {
+			errs = append(errs, field.Invalid(path.Child("names").Index(i), name, "not a CustomResourceDefinition name: want PLURAL.GROUP, such as widgets.example.com"))
+		}
 	}
 	if _, err := labels.Parse(p.Selector); err != nil {
-		return nil, fmt.Errorf("params.selector: %q is not a label selector: %v", p.Selector, err)
+		errs = append(errs, field.Invalid(path.Child("selector"), p.Selector, "not a label selector: "+err.Error()))
 	}
-	if c.Target.Component != "" || c.Target.Selector != "" || c.Target.Process != "" {
-		return nil, fmt.Errorf("target: delete-crds takes no target, or node (where the revert's kubectl runs); the CRDs go in params")
+	if len(errs) > 0 {
+		return nil, errs
 	}
-	return &deleteCRDs{c: c, p: p, client: dynamicClient}, nil
-}
-
-func dynamicClient(kubeconfig []byte) (dynamic.Interface, error) {
-	cfg, err := clientcmd.RESTConfigFromKubeConfig(kubeconfig)
-	if err != nil {
-		return nil, fmt.Errorf("parse kubeconfig: %w", err)
-	}
-	return dynamic.NewForConfig(cfg)
+	return &deleteCRDs{c: c, p: p, client: func(c *clusters.Cluster) (dynamic.Interface, error) { return c.Dynamic() }}, nil
 }
 
 // Plan keeps the CRDs (and objects) as they are and returns a revert that
 // re-creates them with the node's kubectl.
 func (f *deleteCRDs) Plan(ctx context.Context, env Env) (Revert, error) {
-	nodes, err := f.c.Target.Nodes(env.Cluster, "control-plane")
+	nodes, err := f.c.Target.nodes(ctx, env)
 	if err != nil {
 		return Revert{}, err
 	}
-	dc, err := f.client(env.Cluster.Kubeconfig)
+	dc, err := f.client(env.Cluster)
 	if err != nil {
 		return Revert{}, err
 	}
@@ -138,7 +141,7 @@ func (f *deleteCRDs) existing(ctx context.Context, api dynamic.NamespaceableReso
 
 // Inject deletes the CRDs; their objects go with them.
 func (f *deleteCRDs) Inject(ctx context.Context, env Env) error {
-	dc, err := f.client(env.Cluster.Kubeconfig)
+	dc, err := f.client(env.Cluster)
 	if err != nil {
 		return err
 	}
@@ -149,4 +152,28 @@ func (f *deleteCRDs) Inject(ctx context.Context, env Env) error {
 		}
 	}
 	return nil
+}
+
+// Evidence: the CRDs are gone (or being deleted) from the apiserver at the
+// end of the window.
+func (f *deleteCRDs) Evidence(ctx context.Context, env Env) Evidence {
+	dc, err := f.client(env.Cluster)
+	if err != nil {
+		return missing("could not read the CRDs: %v", err)
+	}
+	var present []string
+	for _, name := range f.names {
+		crd, err := dc.Resource(crdGVR).Get(ctx, name, metav1.GetOptions{})
+		switch {
+		case apierrors.IsNotFound(err):
+		case err != nil:
+			return missing("could not read CRD %s: %v", name, err)
+		case crd.GetDeletionTimestamp() == nil:
+			present = append(present, name)
+		}
+	}
+	if len(present) > 0 {
+		return missing("CRDs still served at the end of the window: %s", strings.Join(present, ", "))
+	}
+	return took("CRDs %s absent at the end of the window", strings.Join(f.names, ", "))
 }

@@ -61,6 +61,7 @@ func TestIntegrationDeleteCRDs(t *testing.T) {
 		_, err := dc.Resource(crds).Get(ctx, "widgets.harness.test", metav1.GetOptions{})
 		return apierrors.IsNotFound(err)
 	}).WithTimeout(2*time.Minute).Should(BeTrue(), "the CRD was not deleted")
+	tookEffect(t, env, f, "absent at the end of the window")
 	revert()
 	after, err := dc.Resource(crds).Get(ctx, "widgets.harness.test", metav1.GetOptions{})
 	g.Expect(err).NotTo(HaveOccurred())

@@ -11,7 +11,15 @@ import (
 	"k8s.io/client-go/dynamic"
 )
 
-const nodeKubectl = "kubectl --kubeconfig /etc/kubernetes/admin.conf"
+// recreateCRD: $1 the CRD's name. Waits until a deletion in progress has
+// finished, applies the CRD from stdin with the node's kubectl and waits
+// until it is Established.
+const recreateCRD = `k() { kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; }
+for i in $(seq 1 120); do
+  [ -z "$(k get crd "$1" -o 'jsonpath={.metadata.deletionTimestamp}' 2>/dev/null)" ] && break
+  sleep 1
+done
+k apply -f - && k wait --for=condition=Established --timeout=120s "crd/$1"`
 
 // restoreSteps re-create one CRD (once a deletion in progress has
 // finished) and wait until it is Established, then re-create its objects.
@@ -21,10 +29,7 @@ func (f *deleteCRDs) restoreSteps(ctx context.Context, dc dynamic.Interface, nod
 	if err != nil {
 		return nil, err
 	}
-	script := fmt.Sprintf(`k="%s"; for i in $(seq 1 120); do `+
-		`[ -z "$($k get crd %s -o 'jsonpath={.metadata.deletionTimestamp}' 2>/dev/null)" ] && break; sleep 1; done; `+
-		`$k apply -f - && $k wait --for=condition=Established --timeout=120s crd/%s`, nodeKubectl, name, name)
-	steps := []Step{{Node: node, Argv: []string{"sh", "-c", script}, Stdin: data}}
+	steps := []Step{{Node: node, Argv: script(recreateCRD, name), Stdin: data}}
 	if !f.p.RestoreObjects {
 		return steps, nil
 	}
@@ -39,7 +44,7 @@ func (f *deleteCRDs) restoreSteps(ctx context.Context, dc dynamic.Interface, nod
 	if data, err = json.Marshal(list); err != nil {
 		return nil, err
 	}
-	return append(steps, Step{Node: node, Argv: []string{"sh", "-c", nodeKubectl + " apply -f -"}, Stdin: data}), nil
+	return append(steps, Step{Node: node, Argv: []string{"kubectl", "--kubeconfig", "/etc/kubernetes/admin.conf", "apply", "-f", "-"}, Stdin: data}), nil
 }
 
 // customObjects lists every object of a CRD's storage version, stripped.

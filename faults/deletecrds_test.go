@@ -48,11 +48,11 @@ func TestDeleteCRDsPlan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, err := deleteCRDsSpec.New(Common{Name: "d"}, &tt.params)
+			f, err := build(deleteCRDsSpec, Common{Name: "d"}, &tt.params)
 			if err != nil {
 				t.Fatal(err)
 			}
-			f.(*deleteCRDs).client = func([]byte) (dynamic.Interface, error) { return dc, nil }
+			f.(*deleteCRDs).client = func(*clusters.Cluster) (dynamic.Interface, error) { return dc, nil }
 			rev, err := f.Plan(context.Background(), env)
 			if (err == nil) != (tt.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
 				t.Fatalf("err = %v, want %q", err, tt.wantErr)
@@ -89,11 +89,11 @@ func TestNewDeleteCRDsValidates(t *testing.T) {
 		wantErr string
 	}{
 		{DeleteCRDsParams{Names: []string{"a.b.c"}}, Target{}, ""},
-		{DeleteCRDsParams{}, Target{}, "params.names: missing"},
-		{DeleteCRDsParams{Selector: "a b"}, Target{}, `params.selector: "a b" is not a label selector`},
-		{DeleteCRDsParams{Names: []string{"a.b.c"}}, Target{Component: "etcd"}, "target: delete-crds takes no target, or node"},
+		{DeleteCRDsParams{}, Target{}, "params.names: Required value"},
+		{DeleteCRDsParams{Selector: "a b"}, Target{}, `params.selector: Invalid value: "a b": not a label selector`},
+		{DeleteCRDsParams{Names: []string{"a.b.c"}}, Target{Component: "etcd"}, "target.component: Forbidden: delete-crds takes node"},
 	} {
-		_, err := deleteCRDsSpec.New(Common{Name: "d", Target: tt.target}, &tt.p)
+		_, err := build(deleteCRDsSpec, Common{Name: "d", Target: tt.target}, &tt.p)
 		if (err == nil) != (tt.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
 			t.Errorf("%+v: err = %v, want %q", tt.p, err, tt.wantErr)
 		}

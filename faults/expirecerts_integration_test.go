@@ -52,6 +52,7 @@ func TestIntegrationExpireCerts(t *testing.T) {
 	revert := inject(t, env, f)
 	g.Eventually(func() error { return handshake(t, env) }).WithTimeout(2*time.Minute).WithPolling(time.Second).
 		Should(MatchError(ContainSubstring("certificate has expired")), "the apiserver does not serve the expired certificate")
+	tookEffect(t, env, f, "presents a certificate that expired at")
 	revert()
 	g.Expect(inNode(t, env, sum)).To(Equal(before), "certificate not restored byte for byte")
 	g.Eventually(func() error { return handshake(t, env) }).WithTimeout(2 * time.Minute).WithPolling(time.Second).Should(Succeed())

@@ -2,11 +2,12 @@
 // in its own file behind the Fault interface and is listed in Registry.
 //
 // A fault is planned first: Plan resolves its targets and returns the Revert
-// that undoes it. The runner writes that Revert to the on-disk journal before
-// Inject runs, so that `harness cleanup` can undo the fault even after the
-// harness was killed. Reverts are lists of commands run inside nodes and are
-// idempotent: running one twice, or for a fault that was never injected, is
-// harmless.
+// that undoes it. The lifecycle writes that Revert to the on-disk journal
+// before Inject runs, so that `harness cleanup` can undo the fault even after
+// the harness was killed. Reverts are lists of argument vectors run inside
+// nodes and are idempotent: running one twice, or for a fault that was never
+// injected, is harmless. No string of a scenario reaches a shell: see
+// scripts.go.
 package faults
 
 import (
@@ -14,29 +15,12 @@ import (
 	"log/slog"
 	"time"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/harness-dev/harness/clusters"
-	"github.com/harness-dev/harness/internal/registry"
+	"github.com/harness-dev/harness/scenarios/catalog"
 )
-
-// Target says what a fault hits. Which fields apply depends on the fault.
-type Target struct {
-	// Component is a control-plane static pod: kube-apiserver,
-	// kube-controller-manager, kube-scheduler or etcd.
-	Component string `yaml:"component,omitempty" json:"component,omitempty"`
-	// Node is a node name, or a role: "control-plane" (the default for
-	// components) or "worker".
-	Node string `yaml:"node,omitempty" json:"node,omitempty"`
-	// Namespace and Selector (a label selector) choose Pods.
-	Namespace string `yaml:"namespace,omitempty" json:"namespace,omitempty"`
-	Selector  string `yaml:"selector,omitempty" json:"selector,omitempty"`
-	// Container names the container of the chosen Pods.
-	Container string `yaml:"container,omitempty" json:"container,omitempty"`
-	// Process is a process name (as in /proc/PID/comm) inside the target
-	// container, to hit a child process.
-	Process string `yaml:"process,omitempty" json:"process,omitempty"`
-}
 
 // Env is what a fault acts on.
 type Env struct {
@@ -46,9 +30,18 @@ type Env struct {
 	// that cleanup can find it.
 	RunID string
 	Log   *slog.Logger
+	// Note, when set, receives what Plan resolved that the scenario did
+	// not say (the node a leader: reference named), for the timeline.
+	Note func(string)
 }
 
-// Step is one command of a Revert.
+func (e Env) note(s string) {
+	if e.Note != nil {
+		e.Note(s)
+	}
+}
+
+// Step is one command of an injection or a revert, run in a node.
 type Step struct {
 	Node string `json:"node"`
 	// Action is empty for a command run in the node, or ActionStartNode.
@@ -75,11 +68,18 @@ type Fault interface {
 	Inject(ctx context.Context, env Env) error
 }
 
+// HostNeeder is a Fault that needs something of the host besides the
+// cluster (clusters.NeedNetCls); the runner asks the provider for it before
+// the cluster is created, so a host that cannot offer it fails early.
+type HostNeeder interface {
+	HostNeeds() []string
+}
+
 // Common holds the fields every fault of a scenario has.
 type Common struct {
 	Name   string
 	Target Target
-	// Duration is how long the fault lasts before the runner reverts it;
+	// Duration is how long the fault lasts before the lifecycle reverts it;
 	// zero for instant faults such as kill.
 	Duration time.Duration
 }
@@ -90,11 +90,24 @@ type Spec struct {
 	Doc  string
 	// NeedsDuration is true when the fault lasts until reverted.
 	NeedsDuration bool
-	// NewParams returns a pointer to a zero parameter struct (yaml and doc tags).
+	// Targets are the target fields the type takes; Build refuses others.
+	Targets Targets
+	// NewParams returns a pointer to a zero parameter struct (yaml and doc
+	// tags), or is nil for a type without parameters.
 	NewParams func() any
-	// New builds the fault; it returns an error naming the field for invalid
-	// params or targets.
-	New func(c Common, params any) (Fault, error)
+	// New builds the fault from a target Build has checked; errors name
+	// their field (params.x, target.x).
+	New func(c Common, params any) (Fault, field.ErrorList)
+}
+
+// Build checks the target against the type's Targets, then builds the
+// fault. Errors name their field (target.x, params.x) for the decoder to
+// point at.
+func (s Spec) Build(c Common, params any) (Fault, field.ErrorList) {
+	if errs := s.Targets.validate(s.Type, c.Target); len(errs) > 0 {
+		return nil, errs
+	}
+	return s.New(c, params)
 }
 
 // Registry lists every fault type, in the order `harness list` shows.
@@ -108,6 +121,9 @@ func Registry() []Spec {
 		networkSpec,
 		expireCertsSpec,
 		deleteCRDsSpec,
+		rejectSpec,
+		staleSpec,
+		failpointSpec,
 	}
 }
 
@@ -115,7 +131,7 @@ func Registry() []Spec {
 func (s Spec) TypeName() string { return s.Type }
 
 // Lookup returns the spec of a fault type.
-func Lookup(typ string) (Spec, bool) { return registry.Lookup(Registry(), typ) }
+func Lookup(typ string) (Spec, bool) { return catalog.Lookup(Registry(), typ) }
 
 // Types returns the names of all fault types, for error messages.
-func Types() []string { return registry.Names(Registry()) }
+func Types() []string { return catalog.Names(Registry()) }

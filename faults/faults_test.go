@@ -19,15 +19,15 @@ func TestNewKillValidates(t *testing.T) {
 	}{
 		{"component", Target{Component: "kube-scheduler"}, "", ""},
 		{"pods with SIG prefix", Target{Namespace: "x", Selector: "a=b", Process: "child"}, "SIGTERM", ""},
-		{"unknown signal", Target{Component: "etcd"}, "BOOM", `params.signal: unknown signal "BOOM"; valid: KILL, TERM`},
-		{"unknown component", Target{Component: "kubelet"}, "", `target.component: unknown component "kubelet"; valid: kube-apiserver`},
-		{"both forms", Target{Component: "etcd", Namespace: "x", Selector: "a=b"}, "", "not both"},
-		{"nothing", Target{Node: "control-plane"}, "", "want component"},
+		{"unknown signal", Target{Component: "etcd"}, "BOOM", `params.signal: Unsupported value: "BOOM": supported values: "KILL", "TERM"`},
+		{"unknown component", Target{Component: "kubelet"}, "", `target.component: Unsupported value: "kubelet": supported values: "kube-apiserver"`},
+		{"both forms", Target{Component: "etcd", Namespace: "x", Selector: "a=b"}, "", "set either component or namespace and selector, not both"},
+		{"nothing", Target{Node: "control-plane"}, "", "target.component: Required value: want a component"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := killSpec.New(Common{Name: "k", Target: tt.target}, &KillParams{Signal: tt.signal})
+			_, err := build(killSpec, Common{Name: "k", Target: tt.target}, &KillParams{Signal: tt.signal})
 			if (err == nil) != (tt.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
 				t.Fatalf("err = %v, want %q", err, tt.wantErr)
 			}
@@ -44,16 +44,23 @@ func TestNewPartitionValidates(t *testing.T) {
 	}{
 		{Target{Node: "control-plane"}, 0, ""},
 		{Target{Namespace: "x", Selector: "app=y"}, 0, ""},
-		{Target{Component: "etcd"}, 0, "not component or process"},
-		{Target{Selector: "app=y"}, 0, "namespace and selector go together"},
-		{Target{Node: "control-plane"}, 70000, "params.port: 70000 is not a TCP port"},
+		{Target{Component: "etcd"}, 0, "target.component: Forbidden: partition takes node or namespace and selector"},
+		{Target{Selector: "app=y"}, 0, "target.namespace: Required value"},
+		{Target{Node: "control-plane"}, 70000, "params.port: Invalid value: 70000: not a TCP port"},
 	}
 	for _, tt := range tests {
-		_, err := partitionSpec.New(Common{Name: "p", Target: tt.target}, &PartitionParams{Port: tt.port})
+		_, err := build(partitionSpec, Common{Name: "p", Target: tt.target}, &PartitionParams{Port: tt.port})
 		if (err == nil) != (tt.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
 			t.Errorf("target %+v port %d: err = %v, want %q", tt.target, tt.port, err, tt.wantErr)
 		}
 	}
+}
+
+// build builds a fault as the decoder does (the target checked against the
+// type's Targets), with its errors joined.
+func build(spec Spec, c Common, params any) (Fault, error) {
+	f, errs := spec.Build(c, params)
+	return f, errs.ToAggregate()
 }
 
 // fakeNode records the commands run in it.
@@ -76,8 +83,8 @@ func TestPartitionPlansItsRevertBeforeInjecting(t *testing.T) {
 	t.Parallel()
 	cp := &fakeNode{name: "c-control-plane", role: "control-plane"}
 	worker := &fakeNode{name: "c-worker", role: "worker"}
-	env := Env{Cluster: &clusters.Cluster{Nodes: []clusters.Node{cp, worker}}, RunID: "run1"}
-	f, err := partitionSpec.New(Common{Name: "cut", Target: Target{}}, &PartitionParams{})
+	env := Env{Cluster: &clusters.Cluster{Name: "c", Nodes: []clusters.Node{cp, worker}}, RunID: "run1"}
+	f, err := build(partitionSpec, Common{Name: "cut", Target: Target{}}, &PartitionParams{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,47 +98,41 @@ func TestPartitionPlansItsRevertBeforeInjecting(t *testing.T) {
 	if err := f.Inject(context.Background(), env); err != nil {
 		t.Fatal(err)
 	}
-	inserted := strings.Join(cp.ran[0], " ")
-	if !strings.Contains(inserted, "-I INPUT -p tcp --dport 6443 -m comment --comment harness:run1:cut -j DROP") {
+	rule := "INPUT -p tcp --dport 6443 -m comment --comment harness:run1:cut -j DROP"
+	if inserted := strings.Join(cp.ran[0], " "); inserted != "iptables -w -I "+rule {
 		t.Fatalf("inserted %q", inserted)
 	}
-	script := rev.Steps[0].Argv[2]
-	for _, want := range []string{"while iptables -w -D 'INPUT' '-p' 'tcp' '--dport' '6443'", "'harness:run1:cut'", "; true"} {
-		if !strings.Contains(script, want) {
-			t.Errorf("revert script %q lacks %q", script, want)
-		}
+	undo := rev.Steps[0].Argv
+	if undo[2] != deleteRules || strings.Join(undo[3:], " ") != "harness  "+rule {
+		t.Fatalf("revert %q; want the delete loop with the same rule as arguments", undo)
 	}
 	if len(worker.ran) != 0 {
 		t.Fatalf("the worker was touched: %v", worker.ran)
 	}
 }
 
-func TestTargetNodes(t *testing.T) {
+// TestSignalStepsPassNamesAsArguments: the process name, signal and
+// container ID are arguments of a constant script, never part of its text.
+func TestSignalStepsPassNamesAsArguments(t *testing.T) {
 	t.Parallel()
-	c := &clusters.Cluster{Nodes: []clusters.Node{&fakeNode{name: "a", role: "control-plane"}, &fakeNode{name: "b", role: "worker"}}}
-	for _, tt := range []struct{ node, want string }{{"", "a"}, {"worker", "b"}, {"b", "b"}, {"control-plane", "a"}} {
-		nodes, err := Target{Node: tt.node}.Nodes(c, "control-plane")
-		if err != nil || len(nodes) != 1 || nodes[0].Name() != tt.want {
-			t.Errorf("node %q: %v %v, want %s", tt.node, nodes, err, tt.want)
+	cp := &fakeNode{name: "c-control-plane", role: clusters.RoleControlPlane}
+	env := Env{Cluster: &clusters.Cluster{Name: "c", Nodes: []clusters.Node{cp}}}
+	steps, err := signalSteps(context.Background(), env, Target{Component: "kube-controller-manager"}, "TERM", false)
+	if err != nil || len(steps) != 1 {
+		t.Fatalf("steps %+v, %v", steps, err)
+	}
+	argv := steps[0].Argv
+	if argv[0] != "sh" || argv[1] != "-c" || argv[2] != signalByName || strings.Join(argv[3:], " ") != "harness TERM kube-controller-manager" {
+		t.Fatalf("argv %q; want the constant script with TERM and the name as arguments", argv)
+	}
+	for _, want := range []string{`readlink "$p/exe"`, `"${e##*/}" = "$1"`, `kill -s "$1" $pids`, `no process named $2`} {
+		if !strings.Contains(signalByName, want) {
+			t.Errorf("signal-by-name script lacks %q:\n%s", want, signalByName)
 		}
 	}
-	if _, err := (Target{Node: "zzz"}).Nodes(c, ""); err == nil || !strings.Contains(err.Error(), "valid: control-plane, worker, a, b") {
-		t.Errorf("unknown node error %v", err)
-	}
-}
-
-func TestKillScripts(t *testing.T) {
-	t.Parallel()
-	byName := killByNameScript("TERM", "kube-controller-manager")
-	for _, want := range []string{`readlink $p/exe`, `"${e##*/}" = "kube-controller-manager"`, "kill -s TERM $pids", `no process named kube-controller-manager`} {
-		if !strings.Contains(byName, want) {
-			t.Errorf("kill-by-name script lacks %q:\n%s", want, byName)
-		}
-	}
-	child := killContainerScript("KILL", "abc", "worker")
-	for _, want := range []string{`$1 == "abc"`, `readlink $p/ns/pid 2>/dev/null)" = "$ns"`, `"${e##*/}" = "worker"`} {
-		if !strings.Contains(child, want) {
-			t.Errorf("kill-in-container script lacks %q:\n%s", want, child)
+	for _, want := range []string{`container_pid "$2"`, `find_by_name "$3" "$(readlink "/proc/$pid/ns/pid")"`} {
+		if !strings.Contains(signalContainer, want) {
+			t.Errorf("signal-in-container script lacks %q:\n%s", want, signalContainer)
 		}
 	}
 }

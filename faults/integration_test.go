@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -62,10 +63,10 @@ func sharedEnv(t testing.TB) faults.Env {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
 		spec := clusters.Spec{Name: fmt.Sprintf("faults-%d", os.Getpid()%100000), NodeImage: image,
-			Wait: 3 * time.Minute, LogDir: dir}
+			Wait: 3 * time.Minute, LogDir: dir, HostNeeds: []string{clusters.NeedNetCls}}
 		shared.cluster, shared.err = shared.provider.Create(ctx, spec)
 		if shared.err == nil {
-			shared.client, shared.err = kind.Client(shared.cluster.Kubeconfig)
+			shared.client, shared.err = shared.cluster.Client()
 		}
 	})
 	if shared.err != nil {
@@ -117,8 +118,8 @@ func newFault(t *testing.T, typ string, c faults.Common, params any) faults.Faul
 	if c.Name == "" {
 		c.Name = typ
 	}
-	f, err := spec.New(c, params)
-	if err != nil {
+	f, errs := spec.Build(c, params)
+	if err := errs.ToAggregate(); err != nil {
 		t.Fatalf("new %s: %v", typ, err)
 	}
 	return f
@@ -147,6 +148,39 @@ func inject(t *testing.T, env faults.Env, f faults.Fault) func() {
 		t.Fatalf("inject: %v", err)
 	}
 	return revert
+}
+
+// evidence gathers what the system shows of an injected fault, as the
+// lifecycle does (bounded like an instant fault's).
+func evidence(t *testing.T, env faults.Env, f faults.Fault) faults.Evidence {
+	t.Helper()
+	p, ok := f.(faults.Prover)
+	if !ok {
+		t.Fatalf("%T gathers no evidence", f)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	ev := p.Evidence(ctx, env)
+	t.Logf("evidence: took %v: %s", ev.Took, ev.Observed)
+	return ev
+}
+
+// tookEffect fails the test unless the fault shows its effect.
+// quickEvidence gathers a fault's evidence once, without waiting for it.
+func quickEvidence(t *testing.T, env faults.Env, f faults.Fault) faults.Evidence {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ev := f.(faults.Prover).Evidence(ctx, env)
+	t.Logf("evidence now: took %v: %s", ev.Took, ev.Observed)
+	return ev
+}
+
+func tookEffect(t *testing.T, env faults.Env, f faults.Fault, says string) {
+	t.Helper()
+	if ev := evidence(t, env, f); !ev.Took || !strings.Contains(ev.Observed, says) {
+		t.Fatalf("no evidence that the fault took effect (want %q): %s", says, ev.Observed)
+	}
 }
 
 // inNode runs a shell script in the control-plane node and returns its output.

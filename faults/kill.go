@@ -3,10 +3,10 @@ package faults
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
+	"time"
 
-	"github.com/harness-dev/harness/clusters"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // KillParams are the parameters of the kill fault.
@@ -19,6 +19,7 @@ var killSignals = []string{"KILL", "TERM", "INT", "HUP", "QUIT", "USR1", "USR2"}
 var killSpec = Spec{
 	Type:      "kill",
 	Doc:       "send a signal to a control-plane component, a Pod's container, or a process inside it (done inside the node, so static pods really die)",
+	Targets:   TargetNode | TargetComponent | TargetPods | TargetContainer | TargetProcess | WorkloadRequired,
 	NewParams: func() any { return &KillParams{} },
 	New:       newKill,
 }
@@ -26,102 +27,105 @@ var killSpec = Spec{
 type kill struct {
 	c      Common
 	signal string
+	steps  []Step // resolved by Plan
+	sent   signalled
 }
 
-func newKill(c Common, params any) (Fault, error) {
-	p := params.(*KillParams)
-	sig := strings.TrimPrefix(strings.ToUpper(p.Signal), "SIG")
-	if sig == "" {
-		sig = "KILL"
-	}
-	if !slices.Contains(killSignals, sig) {
-		return nil, fmt.Errorf("params.signal: unknown signal %q; valid: %s", p.Signal, strings.Join(killSignals, ", "))
-	}
-	if err := validatePodOrComponent(c.Target); err != nil {
-		return nil, err
+func newKill(c Common, params any) (Fault, field.ErrorList) {
+	sig, errs := signalParam(params.(*KillParams).Signal)
+	if errs != nil {
+		return nil, errs
 	}
 	return &kill{c: c, signal: sig}, nil
 }
 
-// validatePodOrComponent checks a target that is either a control-plane
-// component or Pods chosen by namespace and selector.
-func validatePodOrComponent(t Target) error {
-	switch {
-	case t.Component != "" && t.Selector != "":
-		return fmt.Errorf("target: set either component or namespace+selector, not both")
-	case t.Component != "":
-		return validComponent(t.Component)
-	case t.Selector != "" && t.Namespace != "":
-		return nil
+// signalParam validates a signal name (with or without SIG); empty is KILL.
+func signalParam(s string) (string, field.ErrorList) {
+	sig := strings.TrimPrefix(strings.ToUpper(s), "SIG")
+	if sig == "" {
+		return "KILL", nil
 	}
-	return fmt.Errorf("target: want component (one of %s) or namespace and selector", strings.Join(clusters.Components, ", "))
+	for _, k := range killSignals {
+		if k == sig {
+			return sig, nil
+		}
+	}
+	return "", field.ErrorList{field.NotSupported(field.NewPath("params", "signal"), s, killSignals)}
 }
 
-// Plan returns an empty revert: a signal cannot be taken back; recovering
-// is the system's job.
+// Plan resolves the processes' nodes (or the Pods' containers) and notes
+// the containers as they are; the revert is empty: a signal cannot be taken
+// back, recovering is the system's job.
 func (k *kill) Plan(ctx context.Context, env Env) (Revert, error) {
+	steps, err := signalSteps(ctx, env, k.c.Target, k.signal, false)
+	if err != nil {
+		return Revert{}, err
+	}
+	k.steps = steps
+	if k.c.Target.Process == "" {
+		if k.sent.before, err = containerStates(ctx, env, k.c.Target); err != nil {
+			return Revert{}, err
+		}
+	}
 	return Revert{Fault: k.c.Name, Type: killSpec.Type}, nil
 }
 
-// Inject sends the signal inside the node(s).
+// Inject sends the signal inside the node(s); it fails when no process
+// matches, and notes the PIDs signalled.
 func (k *kill) Inject(ctx context.Context, env Env) error {
-	if k.c.Target.Component != "" {
-		nodes, err := k.c.Target.Nodes(env.Cluster, "control-plane")
+	k.sent.at, k.sent.pids = time.Now(), map[string][]string{}
+	for _, s := range k.steps {
+		n := env.Cluster.Node(s.Node)
+		if n == nil {
+			return fmt.Errorf("kill %s: node %s is gone", k.c.Target, s.Node)
+		}
+		out, err := n.Exec(ctx, nil, s.Argv...)
 		if err != nil {
-			return err
+			return fmt.Errorf("kill %s: %w", k.c.Target, err)
 		}
-		for _, n := range nodes {
-			script := killByNameScript(k.signal, k.c.Target.Component)
-			if _, err := n.Exec(ctx, nil, "sh", "-c", script); err != nil {
-				return fmt.Errorf("kill %s: %w", k.c.Target.Component, err)
-			}
-		}
-		return nil
-	}
-	pcs, err := k.c.Target.PodContainers(ctx, env)
-	if err != nil {
-		return err
-	}
-	for _, pc := range pcs {
-		script := killContainerScript(k.signal, pc.ContainerID, k.c.Target.Process)
-		if _, err := pc.Node.Exec(ctx, nil, "sh", "-c", script); err != nil {
-			return fmt.Errorf("kill in pod %s: %w", pc.Pod, err)
-		}
+		k.sent.pids[s.Node] = append(k.sent.pids[s.Node], pidsOf(out)...)
 	}
 	return nil
 }
 
-// findByNameScript sets $pids to the processes whose executable (or, for
-// interpreters, whose comm) is named name; /proc/PID/comm alone is cut at 15
-// characters. With a non-empty pidns, only processes in that PID namespace.
-func findByNameScript(name, pidns string) string {
-	filter := ""
-	if pidns != "" {
-		filter = fmt.Sprintf(`[ "$(readlink $p/ns/pid 2>/dev/null)" = "%s" ] || continue; `, pidns)
-	}
-	return fmt.Sprintf(`pids=""; for p in /proc/[0-9]*; do %s`+
-		`e=$(readlink $p/exe 2>/dev/null) || continue; `+
-		`if [ "${e##*/}" = %q ] || [ "$(cat $p/comm 2>/dev/null)" = %q ]; then pids="$pids ${p#/proc/}"; fi; done; `,
-		filter, name, name)
+// Evidence: the signalled processes are gone and the container ended.
+func (k *kill) Evidence(ctx context.Context, env Env) Evidence {
+	return killEvidence(ctx, env, k.c.Target, k.sent)
 }
 
-// killByNameScript kills every process of the node named name, and fails
-// when there is none.
-func killByNameScript(signal, name string) string {
-	return findByNameScript(name, "") +
-		fmt.Sprintf(`[ -n "$pids" ] || { echo "no process named %s"; exit 1; }; kill -s %s $pids && echo $pids`, name, signal)
-}
-
-// killContainerScript signals the main process of a container or, when
-// process is set, the processes with that name in the container's PID
-// namespace.
-func killContainerScript(signal, containerID, process string) string {
-	find := fmt.Sprintf(`pid=$(%s); [ -n "$pid" ] || { echo "container %s has no running task"; exit 1; }; `,
-		containerPIDScript(containerID), containerID)
-	if process == "" {
-		return find + fmt.Sprintf(`kill -s %s $pid && echo $pid`, signal)
+// signalSteps are the commands that send sig to a target: every process of
+// a component by name, or the main process (or the named process) of each
+// chosen Pod's container. With ifAny, a target that is gone is no error
+// (reverts).
+func signalSteps(ctx context.Context, env Env, t Target, sig string, ifAny bool) ([]Step, error) {
+	var out []Step
+	if t.Component != "" {
+		nodes, err := t.nodes(ctx, env)
+		if err != nil {
+			return nil, err
+		}
+		text := signalByName
+		if ifAny {
+			text = signalByNameIfAny
+		}
+		for _, n := range nodes {
+			out = append(out, Step{Node: n.Name(), Argv: script(text, sig, t.Component)})
+		}
+		return out, nil
 	}
-	return find + `ns=$(readlink /proc/$pid/ns/pid); ` + findByNameScript(process, "$ns") +
-		fmt.Sprintf(`[ -n "$pids" ] || { echo "no process named %s in container %s"; exit 1; }; kill -s %s $pids && echo $pids`,
-			process, containerID, signal)
+	pcs, err := t.PodContainers(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	text := signalContainer
+	if ifAny {
+		text = signalContainerIfAny
+	}
+	for _, pc := range pcs {
+		out = append(out, Step{Node: pc.Node.Name(), Argv: script(text, sig, pc.ContainerID, t.Process)})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("nothing to signal for %s", t)
+	}
+	return out, nil
 }

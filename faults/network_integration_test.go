@@ -36,16 +36,18 @@ func TestIntegrationNetworkComponentEdge(t *testing.T) {
 	f := newFault(t, "network", faults.Common{Target: faults.Target{Component: "kube-controller-manager"}},
 		&faults.NetworkParams{Mode: "partition"})
 	revert := inject(t, env, f)
-	g.Expect(strings.TrimSpace(inNode(t, env, "ps -eo args | grep -c '^sh /run/harness/'; true"))).To(Equal("1"),
-		"no loop enrolls a restarted kube-controller-manager")
+	g.Expect(strings.TrimSpace(inNode(t, env, "for f in /run/harness/*.pid; do kill -0 \"$(cat \"$f\")\" && echo alive; done | grep -c alive; true"))).
+		To(Equal("1"), "no loop enrolls a restarted kube-controller-manager")
 	g.Eventually(func() (time.Duration, error) { return sinceRenewal(env, "kube-controller-manager") }).
 		WithTimeout(time.Minute).WithPolling(500*time.Millisecond).Should(BeNumerically(">", 8*time.Second),
 		"kube-controller-manager still renews its lease through the partition")
+	tookEffect(t, env, f, "matched")
 	g.Expect(sinceRenewal(env, "kube-scheduler")).To(BeNumerically("<", 5*time.Second),
 		"the scheduler was cut too: the partition is not limited to one component")
 	revert()
-	left := inNode(t, env, "iptables -S OUTPUT | grep -c harness: ; ls /run/harness/net_cls | grep -c harness; ps -eo args | grep -c '^sh /run/harness/'; true")
-	g.Expect(strings.Fields(left)).To(Equal([]string{"0", "0", "0"}), "rules, cgroups or enroll loops left behind:\n%s", left)
+	left := inNode(t, env, "iptables -S OUTPUT | grep -c harness: ; ls /run/harness/net_cls | grep -c harness; "+
+		"ls /run/harness/*.pid 2>/dev/null | wc -l; ps -eo args | grep -c '[e]nroll kube-controller-manager'; true")
+	g.Expect(strings.Fields(left)).To(Equal([]string{"0", "0", "0", "0"}), "rules, cgroups or enroll loops left behind:\n%s", left)
 	g.Eventually(func() (time.Duration, error) { return sinceRenewal(env, "kube-controller-manager") }).
 		WithTimeout(2 * time.Minute).WithPolling(time.Second).Should(BeNumerically("<", 5*time.Second))
 	revert()
@@ -61,6 +63,7 @@ func TestIntegrationNetworkNode(t *testing.T) {
 		if got := inNode(t, env, livez); !strings.Contains(got, "exit=28") {
 			t.Fatalf("apiserver answered through 100%% loss: %s", got)
 		}
+		tookEffect(t, env, f, "matched")
 		revert()
 		if got := inNode(t, env, livez); !strings.Contains(got, "ok exit=0") {
 			t.Fatalf("apiserver does not answer after the revert: %s", got)
@@ -72,6 +75,13 @@ func TestIntegrationNetworkNode(t *testing.T) {
 		if got := inNode(t, env, "tc qdisc show dev eth0"); !strings.Contains(got, "tbf") || !strings.Contains(got, "rate 1Mbit") {
 			t.Fatalf("no 1mbit tbf qdisc on eth0: %s", got)
 		}
+		// Traffic leaving the node: the apiserver's answers to this test.
+		for i := 0; i < 3; i++ {
+			if _, err := env.Client.CoreV1().Pods("kube-system").List(context.Background(), metav1.ListOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tookEffect(t, env, f, "tbf qdisc matched")
 		revert()
 		if got := inNode(t, env, "tc qdisc show dev eth0"); strings.Contains(got, "tbf") {
 			t.Fatalf("tbf left on eth0: %s", got)

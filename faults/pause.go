@@ -3,6 +3,9 @@ package faults
 import (
 	"context"
 	"fmt"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 var pauseSpec = Spec{
@@ -10,67 +13,70 @@ var pauseSpec = Spec{
 	Doc: "stop a control-plane component, a Pod's container, or a process inside it with SIGSTOP for the duration, " +
 		"then SIGCONT: a hung process, not a dead one",
 	NeedsDuration: true,
-	New:           newPause,
+	Targets:       TargetNode | TargetComponent | TargetPods | TargetContainer | TargetProcess | WorkloadRequired,
+	New: func(c Common, _ any) (Fault, field.ErrorList) {
+		return &pause{c: c}, nil
+	},
 }
 
 type pause struct {
-	c Common
-	// containers are resolved by Plan for Pod targets.
-	containers []PodContainer
+	c     Common
+	steps []Step              // SIGSTOP, resolved by Plan
+	pids  map[string][]string // node -> PIDs stopped
 }
 
-func newPause(c Common, _ any) (Fault, error) {
-	if err := validatePodOrComponent(c.Target); err != nil {
-		return nil, err
-	}
-	return &pause{c: c}, nil
-}
-
-// Plan resolves the target and returns SIGCONT for the same processes; a
-// process that is gone by then needs nothing.
+// Plan resolves the target; the revert sends SIGCONT to the same processes
+// (by name, or by container), and a process that is gone by then needs
+// nothing.
 func (f *pause) Plan(ctx context.Context, env Env) (Revert, error) {
-	rev := Revert{Fault: f.c.Name, Type: pauseSpec.Type}
-	if f.c.Target.Component != "" {
-		nodes, err := f.c.Target.Nodes(env.Cluster, "control-plane")
-		if err != nil {
-			return Revert{}, err
-		}
-		for _, n := range nodes {
-			script := findByNameScript(f.c.Target.Component, "") + `[ -z "$pids" ] || kill -s CONT $pids; true`
-			rev.Steps = append(rev.Steps, Step{Node: n.Name(), Argv: []string{"sh", "-c", script}})
-		}
-		return rev, nil
-	}
-	pcs, err := f.c.Target.PodContainers(ctx, env)
+	stop, err := signalSteps(ctx, env, f.c.Target, "STOP", false)
 	if err != nil {
 		return Revert{}, err
 	}
-	f.containers = pcs
-	for _, pc := range pcs {
-		script := "(" + killContainerScript("CONT", pc.ContainerID, f.c.Target.Process) + ") >/dev/null 2>&1; true"
-		rev.Steps = append(rev.Steps, Step{Node: pc.Node.Name(), Argv: []string{"sh", "-c", script}})
+	cont, err := signalSteps(ctx, env, f.c.Target, "CONT", true)
+	if err != nil {
+		return Revert{}, err
 	}
-	return rev, nil
+	f.steps = stop
+	return Revert{Fault: f.c.Name, Type: pauseSpec.Type, Steps: cont}, nil
 }
 
-// Inject sends SIGSTOP.
+// Inject sends SIGSTOP and notes the PIDs stopped.
 func (f *pause) Inject(ctx context.Context, env Env) error {
-	if f.c.Target.Component != "" {
-		nodes, err := f.c.Target.Nodes(env.Cluster, "control-plane")
+	f.pids = map[string][]string{}
+	for _, s := range f.steps {
+		n := env.Cluster.Node(s.Node)
+		if n == nil {
+			return fmt.Errorf("pause %s: node %s is gone", f.c.Target, s.Node)
+		}
+		out, err := n.Exec(ctx, nil, s.Argv...)
 		if err != nil {
-			return err
+			return fmt.Errorf("pause %s: %w", f.c.Target, err)
 		}
-		for _, n := range nodes {
-			if _, err := n.Exec(ctx, nil, "sh", "-c", killByNameScript("STOP", f.c.Target.Component)); err != nil {
-				return fmt.Errorf("pause %s: %w", f.c.Target.Component, err)
-			}
-		}
-		return nil
-	}
-	for _, pc := range f.containers {
-		if _, err := pc.Node.Exec(ctx, nil, "sh", "-c", killContainerScript("STOP", pc.ContainerID, f.c.Target.Process)); err != nil {
-			return fmt.Errorf("pause in pod %s: %w", pc.Pod, err)
-		}
+		f.pids[s.Node] = append(f.pids[s.Node], pidsOf(out)...)
 	}
 	return nil
+}
+
+// Evidence: every stopped process is in state T (stopped) at the end of the
+// window, before SIGCONT.
+func (f *pause) Evidence(ctx context.Context, env Env) Evidence {
+	var stopped, other []string
+	for node, pids := range f.pids {
+		st, err := states(ctx, env, node, pids)
+		if err != nil {
+			return missing("could not read the processes of node %s: %v", node, err)
+		}
+		for _, pid := range pids {
+			if st[pid] == "T" || st[pid] == "t" {
+				stopped = append(stopped, pid)
+			} else {
+				other = append(other, fmt.Sprintf("%s (state %s)", pid, st[pid]))
+			}
+		}
+	}
+	if len(stopped) == 0 || len(other) > 0 {
+		return missing("not every paused process is stopped at the end of the window: %s", strings.Join(other, ", "))
+	}
+	return took("PIDs %s in state T (stopped) at the end of the window", strings.Join(stopped, " "))
 }

@@ -23,6 +23,7 @@ func TestIntegrationPause(t *testing.T) {
 	if got := processStates(t, env, "kube-scheduler"); got != "T" {
 		t.Fatalf("kube-scheduler state while paused = %q, want T (stopped)", got)
 	}
+	tookEffect(t, env, f, "in state T (stopped)")
 	revert()
 	if got := processStates(t, env, "kube-scheduler"); got == "" || strings.Contains(got, "T") {
 		t.Fatalf("kube-scheduler state after revert = %q, want running or sleeping", got)

@@ -14,6 +14,7 @@ func TestIntegrationRebootNode(t *testing.T) {
 	inNode(t, env, "touch /run/harness-before-reboot")
 	f := newFault(t, "reboot-node", faults.Common{Target: faults.Target{Node: "control-plane"}}, &faults.RebootParams{})
 	revert := inject(t, env, f)
+	tookEffect(t, env, f, "powered off")
 	revert()
 	after := inNode(t, env, "ls /run/harness-before-reboot 2>&1; iptables -t nat -S POSTROUTING; systemctl is-active harness-network.service; true")
 	if !strings.Contains(after, "No such file") {
@@ -34,6 +35,7 @@ func TestIntegrationStopKubelet(t *testing.T) {
 	if got := strings.TrimSpace(inNode(t, env, "systemctl is-active kubelet; true")); got != "inactive" {
 		t.Fatalf("kubelet is %q while stopped, want inactive", got)
 	}
+	tookEffect(t, env, f, "kubelet of node")
 	revert()
 	if got := strings.TrimSpace(inNode(t, env, "systemctl is-active kubelet; true")); got != "active" {
 		t.Fatalf("kubelet is %q after the revert, want active", got)

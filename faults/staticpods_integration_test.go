@@ -53,6 +53,7 @@ func TestIntegrationRebuildStaticPods(t *testing.T) {
 			}
 			g.Eventually(func() (string, error) { return configHash(env, tt.component) }).
 				WithTimeout(3*time.Minute).WithPolling(time.Second).Should(want, "the kubelet did not rebuild %s", tt.component)
+			tookEffect(t, env, f, "gone")
 			revert()
 			if after := inNode(t, env, sum); after != before {
 				t.Fatalf("manifest not restored byte for byte:\nbefore %safter  %s", before, after)

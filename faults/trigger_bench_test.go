@@ -38,9 +38,9 @@ func BenchmarkIntegrationTriggerLatency(b *testing.B) {
 			spec, _ := trigger.Lookup(c.spec)
 			var lat []time.Duration
 			for i := 0; i < rounds*b.N; i++ {
-				tr, err := spec.New(c.p(i))
-				if err != nil {
-					b.Fatal(err)
+				tr, errs := spec.New(c.p(i))
+				if errs != nil {
+					b.Fatal(errs.ToAggregate())
 				}
 				d, err := measure(tr, env, func(ctx context.Context) error { return c.poke(ctx, i) })
 				if err != nil {

@@ -5,8 +5,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/harness-dev/harness/internal/result"
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/timeline"
 )
 
 // Chart is the timeline chart of a run: lanes of bars (windows) and points
@@ -33,7 +32,7 @@ type Item struct {
 
 // NewChart builds the chart of a run from its faults, assertions and
 // timeline.
-func NewChart(r *result.Run) Chart {
+func NewChart(r *Run) Chart {
 	c := Chart{Duration: seconds(r.Duration), Lanes: []Lane{}}
 	for _, f := range r.Faults {
 		label := f.Name + " (" + f.Type + ") on " + f.Target
@@ -66,7 +65,7 @@ func NewChart(r *result.Run) Chart {
 
 // assertionLane is the assertion's window (moment to moment + SLO) and, when
 // measured, the recovery.
-func assertionLane(events []timeline.Event, a result.Assertion) (Lane, bool) {
+func assertionLane(events []timeline.Event, a Assertion) (Lane, bool) {
 	from, ok := timeline.FindMark(events, a.From)
 	if !ok {
 		return Lane{}, false
@@ -106,7 +105,7 @@ func outageLanes(events []timeline.Event) []Lane {
 func leaseLanes(events []timeline.Event) []Lane {
 	holders, lanes := map[string]string{}, map[string]*Lane{}
 	for _, e := range events {
-		if e.Lease == nil || e.Action == "deleted" {
+		if e.Lease == nil || e.Action == timeline.Deleted {
 			continue
 		}
 		k := e.Key()

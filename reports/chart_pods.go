@@ -3,7 +3,7 @@ package reports
 import (
 	"fmt"
 
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/timeline"
 )
 
 // podLanes shows, per Pod that was not Ready or restarted during the run,
@@ -23,7 +23,7 @@ func podLanes(events []timeline.Event) []Lane {
 			continue
 		}
 		k, at := e.Key(), seconds(e.At)
-		ready := e.Pod.Ready && e.Action != "deleted"
+		ready := e.Pod.Ready && e.Action != timeline.Deleted
 		if start, down := notReady[k]; down && ready {
 			lane(k).Items = append(lane(k).Items, Item{Start: start, End: at, Label: k + " not Ready", Class: "notready"})
 			delete(notReady, k)

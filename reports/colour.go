@@ -10,6 +10,7 @@ import (
 var verdictColours = []struct{ word, coloured []byte }{
 	{[]byte("NOT EVALUATED"), []byte("\x1b[33mNOT EVALUATED\x1b[0m")},
 	{[]byte("UNDECIDED"), []byte("\x1b[33mUNDECIDED\x1b[0m")},
+	{[]byte("INCONCLUSIVE"), []byte("\x1b[33mINCONCLUSIVE\x1b[0m")},
 	{[]byte("PASSED"), []byte("\x1b[32mPASSED\x1b[0m")},
 	{[]byte("FAILED"), []byte("\x1b[31mFAILED\x1b[0m")},
 	{[]byte("ERROR"), []byte("\x1b[31mERROR\x1b[0m")},

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/harness-dev/harness/assertions"
-	"github.com/harness-dev/harness/internal/result"
 )
 
 // Tolerance says how much slower a recovery may get before it counts as a
@@ -20,7 +19,7 @@ type Tolerance struct {
 // Change is the comparison of one assertion between two runs.
 type Change struct {
 	Scenario, Assertion string
-	Base, New           result.Assertion
+	Base, New           Assertion
 	// Regression says why the change is a regression; "" when it is not.
 	Regression string
 }
@@ -28,8 +27,8 @@ type Change struct {
 // Compare matches the assertions of new with those of base by scenario and
 // name. A regression is an assertion that passed in base and does not in
 // new, is missing from new, or whose measured recovery grew beyond tol.
-func Compare(base, new []*result.Run, tol Tolerance) []Change {
-	newIdx := map[string]result.Assertion{}
+func Compare(base, new []*Run, tol Tolerance) []Change {
+	newIdx := map[string]Assertion{}
 	for _, r := range new {
 		for _, a := range r.Assertions {
 			newIdx[r.Scenario+"/"+a.Name] = a
@@ -105,7 +104,7 @@ func WriteComparison(w io.Writer, changes []Change) {
 	fmt.Fprintf(w, "%d assertions compared, %d regressions\n", len(changes), Regressions(changes))
 }
 
-func brief(a result.Assertion) string {
+func brief(a Assertion) string {
 	switch {
 	case a.Name == "":
 		return "-"

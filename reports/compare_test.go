@@ -7,26 +7,25 @@ import (
 	"time"
 
 	"github.com/harness-dev/harness/assertions"
-	"github.com/harness-dev/harness/internal/result"
 )
 
-func runOf(scenario string, as ...result.Assertion) *result.Run {
-	return &result.Run{Scenario: scenario, Assertions: as}
+func runOf(scenario string, as ...Assertion) *Run {
+	return &Run{Scenario: scenario, Assertions: as}
 }
 
-func measuredAs(name string, status assertions.Status, sec float64) result.Assertion {
-	return result.Assertion{Name: name, Verdict: assertions.Verdict{Status: status, Measurable: status == assertions.Passed,
+func measuredAs(name string, status assertions.Status, sec float64) Assertion {
+	return Assertion{Name: name, Verdict: assertions.Verdict{Status: status, Measurable: status == assertions.Passed,
 		Measured: time.Duration(sec * float64(time.Second)), Message: name + " " + string(status)}}
 }
 
 func TestCompare(t *testing.T) {
 	t.Parallel()
 	tol := Tolerance{Percent: 20, Min: time.Second}
-	base := []*result.Run{runOf("kcm", measuredAs("lease", assertions.Passed, 10), measuredAs("ready", assertions.Passed, 20),
+	base := []*Run{runOf("kcm", measuredAs("lease", assertions.Passed, 10), measuredAs("ready", assertions.Passed, 20),
 		measuredAs("pods", assertions.Passed, 2), measuredAs("gone", assertions.Passed, 1), measuredAs("flaky", assertions.Failed, 0))}
 	tests := []struct {
 		name, assertion string
-		new             result.Assertion
+		new             Assertion
 		want            string
 	}{
 		{"within the tolerance", "lease", measuredAs("lease", assertions.Passed, 11.9), ""},
@@ -39,7 +38,7 @@ func TestCompare(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			changes := Compare(base, []*result.Run{runOf("kcm", tt.new)}, tol)
+			changes := Compare(base, []*Run{runOf("kcm", tt.new)}, tol)
 			for _, c := range changes {
 				if c.Assertion == tt.assertion && c.Regression != tt.want {
 					t.Fatalf("regression %q; want %q", c.Regression, tt.want)
@@ -54,8 +53,8 @@ func TestCompare(t *testing.T) {
 
 func TestWriteComparison(t *testing.T) {
 	t.Parallel()
-	base := []*result.Run{runOf("kcm", measuredAs("lease", assertions.Passed, 10))}
-	new := []*result.Run{runOf("kcm", measuredAs("lease", assertions.Passed, 30))}
+	base := []*Run{runOf("kcm", measuredAs("lease", assertions.Passed, 10))}
+	new := []*Run{runOf("kcm", measuredAs("lease", assertions.Passed, 30))}
 	changes := Compare(base, new, Tolerance{Percent: 20, Min: time.Second})
 	var out bytes.Buffer
 	WriteComparison(&out, changes)
@@ -68,13 +67,13 @@ func TestWriteComparison(t *testing.T) {
 
 func TestDistribution(t *testing.T) {
 	t.Parallel()
-	var runs []*result.Run
+	var runs []*Run
 	for i := 1; i <= 20; i++ {
 		runs = append(runs, runOf("kcm", measuredAs("lease", assertions.Passed, float64(i))))
 	}
 	runs = append(runs, runOf("kcm", measuredAs("lease", assertions.Failed, 0)))
 	broken := runOf("kcm", measuredAs("lease", assertions.Passed, 5))
-	broken.Error = &result.RunError{Phase: "revert", Message: "x"}
+	broken.Error = &RunError{Phase: "revert", Message: "x"}
 	runs = append(runs, broken)
 	st := Distribution(runs)
 	if len(st) != 1 {

@@ -9,8 +9,7 @@ import (
 	"time"
 
 	"github.com/harness-dev/harness/assertions"
-	"github.com/harness-dev/harness/internal/result"
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/timeline"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -30,17 +29,17 @@ func events() []timeline.Event {
 		return timeline.Event{At: at, Type: timeline.MarkReached, Mark: name, Note: note}
 	}
 	lease := func(at time.Duration, holder string) timeline.Event {
-		return timeline.Event{At: at, Type: timeline.LeaseObserved, Action: "updated",
+		return timeline.Event{At: at, Type: timeline.LeaseObserved, Action: timeline.Updated,
 			Lease: &timeline.Lease{Namespace: "kube-system", Name: "kube-controller-manager", Holder: holder}}
 	}
 	pod := func(at time.Duration, restarts int32, waiting string) timeline.Event {
-		return timeline.Event{At: at, Type: timeline.PodObserved, Action: "updated", Pod: &timeline.Pod{
+		return timeline.Event{At: at, Type: timeline.PodObserved, Action: timeline.Updated, Pod: &timeline.Pod{
 			Namespace: "kube-system", Name: "kube-controller-manager-control-plane", Phase: "Running",
 			Containers: []timeline.Container{{Name: "kube-controller-manager", RestartCount: restarts, Waiting: waiting}}}}
 	}
 	evs := []timeline.Event{
 		mark(0, "run.start", ""), mark(30*sec, "cluster.ready", ""),
-		{At: 30100 * ms, Type: timeline.NodeObserved, Action: "added", Node: &timeline.Node{Name: "control-plane", Ready: true}},
+		{At: 30100 * ms, Type: timeline.NodeObserved, Action: timeline.Added, Node: &timeline.Node{Name: "control-plane", Ready: true}},
 		lease(31*sec, "cp_1"), pod(31*sec, 0, ""), mark(32*sec, "steady-state", ""),
 		lease(33*sec, "cp_1"), pod(34*sec, 0, ""),
 		mark(36800*ms, "faults.start", ""), mark(36800*ms, "partition-apiserver.start", "partition"),
@@ -55,20 +54,20 @@ func events() []timeline.Event {
 	return evs
 }
 
-func run(name string) *result.Run {
-	return &result.Run{
+func run(name string) *Run {
+	return &Run{
 		Scenario: name, File: "scenarios/" + name + ".yaml", Seed: 42, RunID: name + "-abc123",
 		Started: started, Duration: 95 * sec,
-		Cluster: result.Cluster{Name: "harness-" + name, Provider: "kind", NodeImage: "harness.dev/kind-node:v1.35.4",
+		Cluster: Cluster{Name: "harness-" + name, Provider: "kind", NodeImage: "harness.dev/kind-node:v1.35.4",
 			KubernetesVersion: "v1.35.4", Created: true},
-		Faults: []result.Fault{{Name: "partition-apiserver", Type: "partition", Target: "node control-plane",
+		Faults: []Fault{{Name: "partition-apiserver", Type: "partition", Target: "node control-plane",
 			Start: 36800 * ms, End: 67200 * ms, Injected: true}},
 		Timeline: events(),
 	}
 }
 
-func verdict(name, typ string, status assertions.Status, slo, measured time.Duration, msg string) result.Assertion {
-	return result.Assertion{Name: name, Type: typ, From: "partition-apiserver.end", Verdict: assertions.Verdict{
+func verdict(name, typ string, status assertions.Status, slo, measured time.Duration, msg string) Assertion {
+	return Assertion{Name: name, Type: typ, From: "partition-apiserver.end", Verdict: assertions.Verdict{
 		Status: status, SLO: slo, Measured: measured, Measurable: measured > 0, Message: msg}}
 }
 
@@ -84,24 +83,24 @@ var (
 
 // fixtures are the runs of the golden files: one that passed, one whose
 // lease assertion failed, and one whose steady state did not hold.
-func fixtures() map[string]*result.Run {
+func fixtures() map[string]*Run {
 	pass := run("lease-loss")
-	pass.Assertions = []result.Assertion{leasePassed, readyPassed}
+	pass.Assertions = []Assertion{leasePassed, readyPassed}
 	fail := run("lease-loss-strict")
-	fail.Assertions = []result.Assertion{leaseFailed, readyPassed}
+	fail.Assertions = []Assertion{leaseFailed, readyPassed}
 	errored := run("steady-broken")
 	errored.Faults, errored.Timeline = nil, errored.Timeline[:6]
 	errored.Duration = 92 * sec
 	steady := verdict("kcm-leads", "leaseHeld", assertions.Failed, 60*sec, 0,
 		"lease kube-system/kube-controller-manager not held within 1m0s after steady-state (never renewed)")
 	steady.From = "steady-state"
-	errored.SteadyState = []result.Assertion{steady}
-	errored.Error = &result.RunError{Phase: "steady-state",
+	errored.SteadyState = []Assertion{steady}
+	errored.Error = &RunError{Phase: "steady-state",
 		Message: "steady state does not hold before any fault: kcm-leads: " + steady.Message}
 	notRun := readyPassed
 	notRun.Verdict = assertions.Verdict{Status: assertions.Pending, SLO: 90 * sec}
-	errored.Assertions = []result.Assertion{leasePending, notRun}
-	return map[string]*result.Run{"passing": pass, "failing": fail, "erroring": errored}
+	errored.Assertions = []Assertion{leasePending, notRun}
+	return map[string]*Run{"passing": pass, "failing": fail, "erroring": errored}
 }
 
 // golden compares got with testdata/name, rewriting it under -update.

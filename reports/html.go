@@ -7,8 +7,6 @@ import (
 	"io"
 	"sort"
 	"time"
-
-	"github.com/harness-dev/harness/internal/result"
 )
 
 //go:embed html.tmpl
@@ -23,12 +21,12 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 
 // htmlPage is what the HTML template renders.
 type htmlPage struct {
-	Run       *result.Run
+	Run       *Run
 	Status    string // PASSED, FAILED or ERROR
 	Params    []string
 	Chart     Chart
 	Summary   string
-	Artifacts []result.Artifact // paths relative to the page
+	Artifacts []Artifact // paths relative to the page
 }
 
 // WriteHTML writes the report of one run as one self-contained HTML page:
@@ -37,10 +35,10 @@ type htmlPage struct {
 // summary, with links to the run's artifacts. toReportDir is the path from
 // the page's directory to the report directory ("../" for a page in
 // DIR/<scenario>/), which artifact paths are relative to.
-func WriteHTML(w io.Writer, r *result.Run, toReportDir string) error {
+func WriteHTML(w io.Writer, r *Run, toReportDir string) error {
 	p := htmlPage{Run: r, Status: runStatus(r), Chart: NewChart(r), Summary: TimelineSummary(r, 400)}
 	for _, a := range r.Artifacts {
-		p.Artifacts = append(p.Artifacts, result.Artifact{Path: toReportDir + a.Path, Title: a.Title})
+		p.Artifacts = append(p.Artifacts, Artifact{Path: toReportDir + a.Path, Title: a.Title})
 	}
 	for k, v := range r.Parameters {
 		p.Params = append(p.Params, k+"="+v)
@@ -50,10 +48,12 @@ func WriteHTML(w io.Writer, r *result.Run, toReportDir string) error {
 }
 
 // runStatus is the verdict of a whole run.
-func runStatus(r *result.Run) string {
+func runStatus(r *Run) string {
 	switch {
 	case r.Error != nil:
 		return "ERROR"
+	case r.Inconclusive():
+		return "INCONCLUSIVE"
 	case r.Passed():
 		return "PASSED"
 	}

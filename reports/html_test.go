@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-
-	"github.com/harness-dev/harness/internal/result"
 )
 
 // find returns the lane of group and name, or fails.
@@ -75,7 +73,7 @@ func TestWriteHTML(t *testing.T) {
 	t.Parallel()
 	for name, r := range fixtures() {
 		r.Description = `checks <script>alert("x")</script> & more`
-		r.Artifacts = []result.Artifact{{Path: "artifacts/run-1/events.txt", Title: "events"}}
+		r.Artifacts = []Artifact{{Path: "artifacts/run-1/events.txt", Title: "events"}}
 		var buf bytes.Buffer
 		if err := WriteHTML(&buf, r, "../"); err != nil {
 			t.Fatal(err)

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/harness-dev/harness/assertions"
-	"github.com/harness-dev/harness/internal/result"
 )
 
 // maxFailureLines bounds the timeline summary in a failure's body; the
@@ -80,7 +79,7 @@ type junitMessage struct {
 // WriteJUnit writes runs as JUnit XML: one testsuite per run, one testcase
 // per assertion, and one more testcase, named after the phase, with an
 // <error> when the run could not be judged.
-func WriteJUnit(w io.Writer, runs []*result.Run) error {
+func WriteJUnit(w io.Writer, runs []*Run) error {
 	out := junitSuites{Name: "harness"}
 	var total time.Duration
 	for _, r := range runs {
@@ -105,7 +104,7 @@ func WriteJUnit(w io.Writer, runs []*result.Run) error {
 	return err
 }
 
-func suite(r *result.Run) junitSuite {
+func suite(r *Run) junitSuite {
 	s := junitSuite{
 		Name:       r.Scenario,
 		Time:       secs(r.Duration),
@@ -128,7 +127,7 @@ func suite(r *result.Run) junitSuite {
 	return s
 }
 
-func suiteProperties(r *result.Run) *junitProperties {
+func suiteProperties(r *Run) *junitProperties {
 	p := props("seed", strconv.FormatInt(r.Seed, 10), "runID", r.RunID, "file", r.File,
 		"cluster", r.Cluster.Name, "provider", r.Cluster.Provider, "nodeImage", r.Cluster.NodeImage,
 		"kubernetesVersion", r.Cluster.KubernetesVersion)
@@ -141,7 +140,7 @@ func suiteProperties(r *result.Run) *junitProperties {
 	return p
 }
 
-func testcases(r *result.Run) []junitCase {
+func testcases(r *Run) []junitCase {
 	class := "harness." + r.Scenario
 	var out []junitCase
 	if r.Error != nil {
@@ -155,7 +154,7 @@ func testcases(r *result.Run) []junitCase {
 
 // errorCase is the testcase of a run that could not be judged; its body
 // has the steady-state verdicts, when there are any, and the timeline.
-func errorCase(class string, r *result.Run) junitCase {
+func errorCase(class string, r *Run) junitCase {
 	var body strings.Builder
 	body.WriteString(r.Error.Message + "\n")
 	if len(r.SteadyState) > 0 {
@@ -171,7 +170,7 @@ func errorCase(class string, r *result.Run) junitCase {
 
 // assertionCase is the testcase of one assertion. A failure's message names
 // the SLO and the measured time, which are also properties of the testcase.
-func assertionCase(class string, a result.Assertion, r *result.Run) junitCase {
+func assertionCase(class string, a Assertion, r *Run) junitCase {
 	c := junitCase{Name: fmt.Sprintf("%s (%s)", a.Name, a.Type), Classname: class, Time: secs(0),
 		Properties: props("from", a.From, "slo", secs(a.SLO))}
 	if a.Measurable {
@@ -182,6 +181,8 @@ func assertionCase(class string, a result.Assertion, r *result.Run) junitCase {
 	case a.Status == assertions.Passed:
 	case a.Status == assertions.Failed:
 		c.Failure = failure("SLO", a.Message+" "+sloNote(a), r)
+	case a.Status == assertions.Inconclusive:
+		c.Error = failure("Inconclusive", a.Message, r)
 	case r.Error != nil:
 		c.Skipped = &junitMessage{Message: "not evaluated: run error in phase " + r.Error.Phase}
 	default: // still pending when a judged run ended: a failure
@@ -190,12 +191,12 @@ func assertionCase(class string, a result.Assertion, r *result.Run) junitCase {
 	return c
 }
 
-func failure(typ, msg string, r *result.Run) *junitMessage {
+func failure(typ, msg string, r *Run) *junitMessage {
 	return &junitMessage{Message: msg, Type: typ, Body: xmlText(msg + "\n\n" + TimelineSummary(r, maxFailureLines))}
 }
 
 // sloNote is "[SLO 60s, measured 18.3s]" (or "measured: n/a").
-func sloNote(a result.Assertion) string {
+func sloNote(a Assertion) string {
 	measured := "measured: n/a"
 	if a.Measurable {
 		measured = "measured " + human(a.Measured)
@@ -204,7 +205,7 @@ func sloNote(a result.Assertion) string {
 }
 
 // faultLine is "type target [start..end]", and why it failed if it did.
-func faultLine(f result.Fault) string {
+func faultLine(f Fault) string {
 	s := fmt.Sprintf("%s %s [%ss..%ss]", f.Type, f.Target, secs(f.Start), secs(f.End))
 	if f.Trigger != "" {
 		s += fmt.Sprintf(" triggered at %ss by %s (trigger latency %s)", secs(f.Triggered), f.Trigger, human(f.TriggerLatency))
@@ -213,6 +214,13 @@ func faultLine(f result.Fault) string {
 		s += " error: " + f.Error
 	} else if !f.Injected {
 		s += " (not injected)"
+	}
+	if e := f.Evidence; e != nil {
+		word := "evidence"
+		if !e.Took {
+			word = "NO EVIDENCE"
+		}
+		s += fmt.Sprintf(" %s: %s", word, e.Observed)
 	}
 	return s
 }
@@ -247,5 +255,5 @@ func secs(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 
 // human formats d in seconds without trailing zeros: 60s, 18.3s.
 func human(d time.Duration) string {
-	return strconv.FormatFloat(result.Seconds(d).Float(), 'f', -1, 64) + "s"
+	return strconv.FormatFloat(Seconds(d).Float(), 'f', -1, 64) + "s"
 }

@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/harness-dev/harness/internal/result"
 )
 
 // xmllint returns the path of xmllint. Without it the test fails (it is
@@ -50,7 +48,7 @@ func TestJUnitMatchesSchema(t *testing.T) {
 	t.Parallel()
 	for name, r := range fixtures() {
 		var buf bytes.Buffer
-		if err := WriteJUnit(&buf, []*result.Run{r}); err != nil {
+		if err := WriteJUnit(&buf, []*Run{r}); err != nil {
 			t.Fatal(err)
 		}
 		if err := validate(t, buf.Bytes()); err != nil {

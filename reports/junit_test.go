@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/harness-dev/harness/assertions"
-	"github.com/harness-dev/harness/internal/result"
 )
 
 func TestJUnitGolden(t *testing.T) {
@@ -16,7 +15,7 @@ func TestJUnitGolden(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			var buf bytes.Buffer
-			if err := WriteJUnit(&buf, []*result.Run{r}); err != nil {
+			if err := WriteJUnit(&buf, []*Run{r}); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, name+".junit.golden", buf.Bytes())
@@ -69,21 +68,21 @@ func TestJUnitParsesWithCounts(t *testing.T) {
 	t.Parallel()
 	f := fixtures()
 	pending := run("pending")
-	pending.Assertions = []result.Assertion{leasePassed, leasePending}
+	pending.Assertions = []Assertion{leasePassed, leasePending}
 	noAssertions := run("cluster-broken")
-	noAssertions.Error = &result.RunError{Phase: "cluster", Message: "kind create cluster: exit status 1"}
+	noAssertions.Error = &RunError{Phase: "cluster", Message: "kind create cluster: exit status 1"}
 	for _, tc := range []struct {
 		name                             string
-		runs                             []*result.Run
+		runs                             []*Run
 		tests, failures, errors, skipped int
 	}{
 		{"none", nil, 0, 0, 0, 0},
-		{"passing", []*result.Run{f["passing"]}, 2, 0, 0, 0},
-		{"failing", []*result.Run{f["failing"]}, 2, 1, 0, 0},
-		{"erroring", []*result.Run{f["erroring"]}, 3, 0, 1, 2},
-		{"pending at the end fails", []*result.Run{pending}, 2, 1, 0, 0},
-		{"error before any assertion", []*result.Run{noAssertions}, 1, 0, 1, 0},
-		{"all", []*result.Run{f["passing"], f["failing"], f["erroring"]}, 7, 1, 1, 2},
+		{"passing", []*Run{f["passing"]}, 2, 0, 0, 0},
+		{"failing", []*Run{f["failing"]}, 2, 1, 0, 0},
+		{"erroring", []*Run{f["erroring"]}, 3, 0, 1, 2},
+		{"pending at the end fails", []*Run{pending}, 2, 1, 0, 0},
+		{"error before any assertion", []*Run{noAssertions}, 1, 0, 1, 0},
+		{"all", []*Run{f["passing"], f["failing"], f["erroring"]}, 7, 1, 1, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -136,7 +135,7 @@ func TestJUnitMessages(t *testing.T) {
 	f := fixtures()
 	for _, tc := range []struct {
 		name    string
-		run     *result.Run
+		run     *Run
 		pick    func(p parsed) *message
 		typ     string
 		message []string
@@ -153,7 +152,7 @@ func TestJUnitMessages(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var buf bytes.Buffer
-			if err := WriteJUnit(&buf, []*result.Run{tc.run}); err != nil {
+			if err := WriteJUnit(&buf, []*Run{tc.run}); err != nil {
 				t.Fatal(err)
 			}
 			var p parsed
@@ -182,7 +181,7 @@ func contains(t *testing.T, what, got string, want []string) {
 func TestSloNote(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		a    result.Assertion
+		a    Assertion
 		want string
 	}{
 		{leasePassed, "[SLO 60s, measured 16.8s]"},
@@ -208,11 +207,11 @@ func TestJUnitHostileText(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			r := run("hostile")
-			r.Error = &result.RunError{Phase: "cluster", Message: msg}
-			r.Assertions = []result.Assertion{verdict("a", "leaseHeld", assertions.Failed, sec, 0, msg)}
+			r.Error = &RunError{Phase: "cluster", Message: msg}
+			r.Assertions = []Assertion{verdict("a", "leaseHeld", assertions.Failed, sec, 0, msg)}
 			r.Timeline[0].Note = msg
 			var buf bytes.Buffer
-			if err := WriteJUnit(&buf, []*result.Run{r}); err != nil {
+			if err := WriteJUnit(&buf, []*Run{r}); err != nil {
 				t.Fatal(err)
 			}
 			var p parsed

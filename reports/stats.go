@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/harness-dev/harness/assertions"
-	"github.com/harness-dev/harness/internal/result"
 )
 
 // Stats is the distribution of one assertion's measured recovery over
@@ -33,7 +32,7 @@ type Stats struct {
 // Distribution groups runs by scenario and assertion, in the order they
 // first appear. A run that could not be judged counts as a run that did not
 // pass each of its assertions.
-func Distribution(runs []*result.Run) []Stats {
+func Distribution(runs []*Run) []Stats {
 	var order []string
 	by := map[string]*Stats{}
 	samples := map[string][]time.Duration{}
@@ -76,7 +75,7 @@ func nearestRank(d []time.Duration, p float64) time.Duration {
 	return d[max(0, min(i, len(d)-1))]
 }
 
-func seconds(d time.Duration) float64 { return result.Seconds(d).Float() }
+func seconds(d time.Duration) float64 { return Seconds(d).Float() }
 
 // WriteDistribution writes the distribution as a table.
 func WriteDistribution(w io.Writer, stats []Stats) {

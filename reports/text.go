@@ -7,13 +7,12 @@ import (
 	"text/tabwriter"
 
 	"github.com/harness-dev/harness/assertions"
-	"github.com/harness-dev/harness/internal/result"
 )
 
 // Summary writes, for a terminal, a table of every assertion's SLO, measured
 // time and verdict, then the message of each failure and run error, then
 // one line of totals.
-func Summary(w io.Writer, runs []*result.Run) {
+func Summary(w io.Writer, runs []*Run) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SCENARIO\tASSERTION\tSLO\tMEASURED\tVERDICT")
 	for _, r := range runs {
@@ -44,12 +43,14 @@ func Summary(w io.Writer, runs []*result.Run) {
 }
 
 // verdictWord is what the table says of an assertion.
-func verdictWord(r *result.Run, a result.Assertion) string {
+func verdictWord(r *Run, a Assertion) string {
 	switch {
 	case a.Status == assertions.Passed:
 		return "PASSED"
 	case a.Status == assertions.Failed:
 		return "FAILED"
+	case a.Status == assertions.Inconclusive:
+		return "INCONCLUSIVE"
 	case r.Error != nil:
 		return "NOT EVALUATED"
 	}
@@ -57,7 +58,7 @@ func verdictWord(r *result.Run, a result.Assertion) string {
 }
 
 // problemLines explains the run error and every assertion that did not pass.
-func problemLines(r *result.Run) []string {
+func problemLines(r *Run) []string {
 	var out []string
 	if r.Error != nil {
 		out = append(out, fmt.Sprintf("%s: ERROR in %s: %s", r.Scenario, r.Error.Phase, r.Error.Message))
@@ -73,7 +74,7 @@ func problemLines(r *result.Run) []string {
 }
 
 // totals is "3 scenarios: 1 passed, 1 failed, 1 could not be judged".
-func totals(runs []*result.Run) string {
+func totals(runs []*Run) string {
 	counts := map[int]int{}
 	for _, r := range runs {
 		counts[r.ExitCode()]++
@@ -82,11 +83,11 @@ func totals(runs []*result.Run) string {
 	if len(runs) == 1 {
 		noun = "scenario"
 	}
-	parts := []string{fmt.Sprintf("%d passed", counts[result.ExitPassed])}
-	if n := counts[result.ExitFailed]; n > 0 {
+	parts := []string{fmt.Sprintf("%d passed", counts[ExitPassed])}
+	if n := counts[ExitFailed]; n > 0 {
 		parts = append(parts, fmt.Sprintf("%d failed", n))
 	}
-	if n := counts[result.ExitError]; n > 0 {
+	if n := counts[ExitError]; n > 0 {
 		parts = append(parts, fmt.Sprintf("%d could not be judged", n))
 	}
 	return fmt.Sprintf("%d %s: %s", len(runs), noun, strings.Join(parts, ", "))

@@ -4,8 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/harness-dev/harness/internal/result"
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/timeline"
 )
 
 // maxSummaryLines bounds the timeline summary in JUnit's system-out.
@@ -16,7 +15,7 @@ const maxSummaryLines = 200
 // changes, node readiness changes and container restarts of the timeline.
 // Other observations (every pod update) are left to timeline.jsonl.
 // maxLines <= 0 means no bound.
-func TimelineSummary(r *result.Run, maxLines int) string {
+func TimelineSummary(r *Run, maxLines int) string {
 	var lines []string
 	if len(r.Faults) > 0 {
 		lines = append(lines, "fault windows:")
@@ -71,11 +70,11 @@ func (s *summarizer) line(e timeline.Event) string {
 		return strings.TrimSpace("recorder relisted the cluster: " + e.Note)
 	case e.HTTP != nil:
 		return s.httpProbe(e)
-	case e.Lease != nil && e.Action != "deleted":
+	case e.Lease != nil && e.Action != timeline.Deleted:
 		return s.lease(e)
 	case e.Node != nil:
 		return s.node(e)
-	case e.Pod != nil && e.Action != "deleted":
+	case e.Pod != nil && e.Action != timeline.Deleted:
 		return s.pod(e)
 	}
 	return ""
@@ -106,13 +105,13 @@ func (s *summarizer) lease(e timeline.Event) string {
 
 func (s *summarizer) node(e timeline.Event) string {
 	key := e.Key()
-	ready := e.Node.Ready && e.Action != "deleted"
+	ready := e.Node.Ready && e.Action != timeline.Deleted
 	if prev, ok := s.ready[key]; ok && prev == ready {
 		return ""
 	}
 	s.ready[key] = ready
 	switch {
-	case e.Action == "deleted":
+	case e.Action == timeline.Deleted:
 		return "node " + key + " deleted"
 	case ready:
 		return "node " + key + " Ready"

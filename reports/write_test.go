@@ -5,21 +5,22 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/harness-dev/harness/internal/result"
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/timeline"
 )
 
-func ordered() []*result.Run {
+func ordered() []*Run {
 	f := fixtures()
-	return []*result.Run{f["passing"], f["failing"], f["erroring"]}
+	return []*Run{f["passing"], f["failing"], f["erroring"]}
 }
 
 func TestSummaryGolden(t *testing.T) {
@@ -44,7 +45,7 @@ func TestWriteAll(t *testing.T) {
 		t.Fatalf("junit.xml: %v", err)
 	}
 	for i, sub := range []string{"lease-loss", "lease-loss-strict", "steady-broken", "lease-loss-2"} {
-		var back result.Run
+		var back Run
 		data, err := os.ReadFile(filepath.Join(dir, "reports", sub, "result.json"))
 		if err != nil {
 			t.Fatal(err)
@@ -124,9 +125,55 @@ func TestTimelineSummaryBounded(t *testing.T) {
 
 func TestRunDirs(t *testing.T) {
 	t.Parallel()
-	runs := []*result.Run{{Scenario: "a"}, {Scenario: "a"}, {Scenario: "a-2"}, {Scenario: "../x/y"}, {Scenario: ""}, {Scenario: ".."}}
-	want := []string{"a", "a-2", "a-2-2", ".._x_y", "scenario", "scenario-2"}
-	if got := runDirs(runs); !reflect.DeepEqual(got, want) {
+	runs := []*Run{{Scenario: "a"}, {Scenario: "a"}, {Scenario: "a-2"}, {Scenario: "../x/y"}, {Scenario: ""}, {Scenario: ".."},
+		{Scenario: "b", RunID: "b-1"}}
+	want := []string{"a", "a-2", "a-2-2", ".._x_y", "scenario", "scenario-2", "b-b-1"}
+	if got := runDirs(runs, map[string]bool{"b": true}); !reflect.DeepEqual(got, want) {
 		t.Fatalf("runDirs = %q, want %q", got, want)
+	}
+}
+
+// TestWriteAllKeepsConcurrentRuns: two processes writing into one report
+// folder at once keep each other's results (folders and junit.xml); a
+// later invocation replaces them.
+func TestWriteAllKeepsConcurrentRuns(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a, b := run("lease-loss"), run("lease-loss") // one scenario, one seed, two runs at once
+	a.RunID, b.RunID = "lease-loss-aaaaaa", "lease-loss-bbbbbb"
+	b.Started = a.Started.Add(time.Second)
+	if err := WriteAll(dir, []*Run{a}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteAll(dir, []*Run{b}); err != nil {
+		t.Fatal(err)
+	}
+	ids := func() []string {
+		var out []string
+		files, _ := filepath.Glob(filepath.Join(dir, "*", "result.json"))
+		sort.Strings(files)
+		for _, f := range files {
+			var r Run
+			data, _ := os.ReadFile(f)
+			if err := json.Unmarshal(data, &r); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, filepath.Base(filepath.Dir(f))+"="+r.RunID)
+		}
+		junit, _ := os.ReadFile(filepath.Join(dir, "junit.xml"))
+		return append(out, fmt.Sprintf("junit suites %d", strings.Count(string(junit), "<testsuite ")))
+	}
+	got := strings.Join(ids(), " ")
+	if want := "lease-loss-lease-loss-bbbbbb=lease-loss-bbbbbb lease-loss=lease-loss-aaaaaa junit suites 2"; got != want {
+		t.Fatalf("after two concurrent runs: %s; want %s", got, want)
+	}
+	later := run("lease-loss")
+	later.RunID, later.Started = "lease-loss-cccccc", b.Started.Add(time.Hour)
+	if err := WriteAll(dir, []*Run{later}); err != nil {
+		t.Fatal(err)
+	}
+	got = strings.Join(ids(), " ")
+	if want := "lease-loss-lease-loss-bbbbbb=lease-loss-bbbbbb lease-loss=lease-loss-cccccc junit suites 1"; got != want {
+		t.Fatalf("after a later run: %s; want %s", got, want)
 	}
 }

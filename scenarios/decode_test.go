@@ -44,7 +44,7 @@ func TestDecodeFull(t *testing.T) {
 	if len(sc.Faults) != 3 || sc.Faults[0].Duration != 20*time.Second || sc.Faults[1].After != "cut" || sc.Faults[1].At != 5*time.Second {
 		t.Fatalf("faults decoded wrong: %+v", sc.Faults)
 	}
-	if sc.Faults[1].Target.Process != "worker" || sc.Faults[0].Fault == nil || sc.Faults[1].Line != 30 {
+	if sc.Faults[1].Target.Process != "worker" || sc.Faults[0].Fault == nil || sc.Faults[1].Line != 31 {
 		t.Fatalf("fault target, implementation or line wrong: %+v", sc.Faults[1])
 	}
 	if p, ok := sc.Faults[1].Params.(*faults.KillParams); !ok || p.Signal != "TERM" {
@@ -119,7 +119,7 @@ func TestDecodeOddDocuments(t *testing.T) {
 		{"null", "~\n", "x.yaml:1:1: empty file"},
 		{"scalar", "hello\n", `x.yaml:1:1: the document is "hello"; expected a mapping`},
 		{"tab", "apiVersion: x\n\tkind: y\n", "x.yaml:2:1: malformed YAML: found a tab character"},
-		{"control character", "apiVersion: \x01\n", "x.yaml:1:1: malformed YAML: control characters are not allowed"},
+		{"control character", "apiVersion: \x01\n", "x.yaml:1:13: control character U+0001 not allowed in YAML"},
 		{"list item", "apiVersion: harness.dev/v1alpha1\nkind: Scenario\nmetadata: {name: x}\nassertions: [oops]\n",
 			`x.yaml:4:14: assertions[0]: wrong type: got a string "oops"; expected a mapping`},
 	}

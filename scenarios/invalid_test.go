@@ -11,7 +11,7 @@ import (
 // report for it, each as "LINE:COL: start of the message", in file order.
 var invalidFiles = map[string][]string{
 	"empty.yaml":     {"1:1: empty file; expected a Scenario document"},
-	"malformed.yaml": {"7:1: malformed YAML: did not find expected ',' or '}'"},
+	"malformed.yaml": {"8:1: malformed YAML: did not find expected ',' or '}'"},
 	"not-mapping.yaml": {
 		"1:1: the document is a list; expected a mapping",
 	},
@@ -31,9 +31,9 @@ var invalidFiles = map[string][]string{
 	"fault-fields.yaml": {
 		`9:5: field "durration" not valid in a fault; valid fields: name, type, target, params, at, after, duration`,
 		"10:5: fault notarget has no target; expected target:",
-		`14:14: field "nod" not valid in target; valid fields: component, node, namespace, selector, container, process`,
+		`14:14: field "nod" not valid in target; valid fields: component, namespace, selector, node, container, process`,
 		"15:5: fault type missing; valid types: kill, partition",
-		`23:5: field "form" not valid in an assertion; valid fields: name, type, from, within, params`,
+		`23:5: field "form" not valid in an assertion; valid fields: name, type, from, within, during, params`,
 	},
 	"types.yaml": {
 		`7:11: unknown assertion type "leaseHelt"; valid types: leaseHeld, podsCreatable, componentReady, noCrashLoop`,
@@ -67,7 +67,7 @@ var invalidFiles = map[string][]string{
 	},
 	"params.yaml": {
 		`9:14: field "sig" not valid in the params of kill; valid fields: signal`,
-		`13:22: fault boom: params.signal: unknown signal "BOOM"; valid: KILL, TERM`,
+		`13:22: fault boom: params.signal: Unsupported value: "BOOM": supported values: "KILL", "TERM"`,
 		"17:22: params of kill: signal: wrong type: got a list; expected a string",
 		`23:36: field "holder" not valid in the params of leaseHeld; valid fields: lease`,
 		`29:17: params of podsCreatable: replicas: wrong type: got a string "many"; expected an integer`,
@@ -75,12 +75,13 @@ var invalidFiles = map[string][]string{
 	},
 	"cluster-setup.yaml": {
 		`6:13: unknown cluster provider "docker"; valid providers: kind`,
-		"7:12: workers -1: expected 0 or more",
+		"7:12: workers -1: expected 0 to 5 worker nodes",
 		`8:22: kubernetesVersion "1.35" not valid; expected a version such as v1.35.4`,
-		`9:3: field "nodes" not valid in cluster; valid fields: provider, nodeImage`,
-		`11:15: manifest "missing.yaml" not found; expected a file relative to the scenario's directory`,
-		`13:14: waitFor kind "StatefulSet" not supported; valid kinds: Deployment, DaemonSet, Pod`,
-		"14:7: waitFor name missing",
+		"9:18: controlPlanes 7: expected 1 to 5 control-plane nodes (0 means 1)",
+		`10:3: field "nodes" not valid in cluster; valid fields: provider, nodeImage`,
+		`12:15: manifest "missing.yaml" not found; expected a file relative to the scenario's directory`,
+		`14:14: waitFor kind "StatefulSet" needs apiVersion (its status condition is waited for); known kinds: Deployment, DaemonSet, Pod, Job, Service, CustomResourceDefinition`,
+		"15:7: waitFor name missing",
 	},
 	"wrong-types.yaml": {
 		"3:11: metadata: wrong type: got a list; expected a mapping",
@@ -89,7 +90,7 @@ var invalidFiles = map[string][]string{
 	},
 	"triggers.yaml": {
 		"10:14: fault a has a trigger and at/after; expected either a trigger or at/after",
-		`14:63: trigger of fault b: params.on: "renewed" is not a lease event; valid: acquired, lost`,
+		`14:63: trigger of fault b: params.on: Unsupported value: "renewed": supported values: "acquired", "lost"`,
 		`18:46: moment "c.end" is not a moment that fault c can wait for; valid: steady-state, faults.start, a.start, a.end, b.start`,
 		`22:21: unknown trigger type "logline"; valid types: moment, lease, podCondition, event, logLine`,
 		`22:37: delay "soon" is not a duration`,

@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/harness-dev/harness/assertions"
 	"github.com/harness-dev/harness/faults"
@@ -19,6 +18,11 @@ type Options struct {
 	AssertionTypes  func() []string
 	LookupTrigger   func(typ string) (trigger.Spec, bool)
 	TriggerTypes    func() []string
+	// AllowManifestsOutside lets setup.manifests name files outside the
+	// scenario's folder (absolute paths, "..", symbolic links leading out).
+	// Off by default: a scenario from a pull request reads only its own
+	// folder.
+	AllowManifestsOutside bool
 }
 
 func (o Options) withDefaults() Options {
@@ -51,19 +55,26 @@ func Load(path string) (*Scenario, error) { return Options{}.Load(path) }
 // error, if any, is Errors: every problem of the file with its position.
 func Decode(file string, data []byte) (*Scenario, error) { return Options{}.Decode(file, data) }
 
-// Load reads and decodes a scenario file.
+// Load reads and decodes a scenario file (see ReadFile for what is
+// refused before reading).
 func (o Options) Load(path string) (*Scenario, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read scenario: %w", err)
 	}
 	return o.Decode(path, data)
 }
 
-// Decode decodes and validates a scenario document.
-func (o Options) Decode(file string, data []byte) (*Scenario, error) {
+// Decode decodes and validates a scenario document. It never panics: a
+// panic of the YAML library is an error of the file.
+func (o Options) Decode(file string, data []byte) (sc *Scenario, err error) {
 	d := &decoder{collector: collector{file: file}, opts: o.withDefaults()}
-	sc := d.document(data)
+	defer func() {
+		if p := recover(); p != nil {
+			sc, err = nil, Errors{{File: file, Msg: fmt.Sprintf("cannot be decoded: %v", p)}}
+		}
+	}()
+	sc = d.document(data)
 	if err := d.errors(); err != nil {
 		return nil, err
 	}

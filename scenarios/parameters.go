@@ -57,7 +57,9 @@ func (s *Scenario) ResolveParams(set map[string]string) (map[string]string, erro
 	return out, nil
 }
 
-// Expand replaces ${NAME} in a manifest with the parameter's value.
+// Expand replaces ${NAME} in a text with the parameter's value, as text.
+// Manifests go through Substitute, which applies it inside each YAML
+// scalar only.
 func Expand(manifest []byte, params map[string]string) []byte {
 	if len(params) == 0 {
 		return manifest
@@ -68,3 +70,17 @@ func Expand(manifest []byte, params map[string]string) []byte {
 	}
 	return []byte(strings.NewReplacer(pairs...).Replace(string(manifest)))
 }
+
+// The built-in parameters: facts of the cluster a run gets, which a
+// manifest (or an image of setup.images) names as ${NAME} like a declared
+// parameter. They are known once the cluster exists.
+const (
+	ParamNodeSubnet      = "HARNESS_NODE_SUBNET"       // the node network's IPv4 subnet, e.g. 172.18.0.0/16
+	ParamControlPlaneIP  = "HARNESS_CONTROL_PLANE_IP"  // the first control-plane node's InternalIP
+	ParamControlPlaneIPs = "HARNESS_CONTROL_PLANE_IPS" // every control-plane node's, comma-separated
+	ParamWorkerIPs       = "HARNESS_WORKER_IPS"        // every worker's, comma-separated (empty without workers)
+	ParamFreeIP          = "HARNESS_FREE_IP"           // an address of the node network no node uses (a VIP)
+)
+
+// BuiltinParams are the names of the built-in parameters.
+var BuiltinParams = []string{ParamNodeSubnet, ParamControlPlaneIP, ParamControlPlaneIPs, ParamWorkerIPs, ParamFreeIP}

@@ -1,8 +1,11 @@
 package scenarios
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 func TestResolveParams(t *testing.T) {
@@ -53,5 +56,76 @@ func TestExpand(t *testing.T) {
 	}
 	if !strings.Contains(string(Expand([]byte(in), nil)), "${variant}") {
 		t.Fatal("Expand without parameters changed the manifest")
+	}
+}
+
+// TestSubstituteKeepsValuesScalar: a --param value goes into the scalar
+// that holds its placeholder, whatever it holds: it adds no field, object
+// or document (testdata/bad-input/param-injection.manifest.yaml).
+func TestSubstituteKeepsValuesScalar(t *testing.T) {
+	t.Parallel()
+	manifest, err := ReadFile("testdata/bad-input/param-injection.manifest.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, value := range []string{
+		"x\n  hostPID: true\nspec: {hostNetwork: true}",
+		"x\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: stolen}",
+		"x: y",
+		"[a, b]",
+		"{a: b}",
+		"*alias",
+		"!!binary eA==",
+		"null",
+		"'x' # comment",
+	} {
+		out, err := Substitute(manifest, map[string]string{"image": value})
+		if err != nil {
+			t.Fatalf("value %q: %v", value, err)
+		}
+		var docs []map[string]any
+		if err := eachDocument(out, func(doc *yaml.Node) {
+			var m map[string]any
+			if err := doc.Decode(&m); err != nil {
+				t.Fatalf("value %q: %v\n%s", value, err, out)
+			}
+			docs = append(docs, m)
+		}); err != nil {
+			t.Fatalf("value %q: the result does not parse: %v\n%s", value, err, out)
+		}
+		if len(docs) != 1 {
+			t.Fatalf("value %q made %d documents:\n%s", value, len(docs), out)
+		}
+		spec := docs[0]["spec"].(map[string]any)
+		c := spec["containers"].([]any)[0].(map[string]any)
+		want := any(value)
+		if value == "null" {
+			want = nil // a plain scalar that is one placeholder takes YAML's type: still one scalar
+		}
+		if c["image"] != want || len(spec) != 1 || len(c) != 2 || len(docs[0]) != 4 {
+			t.Fatalf("value %q changed the structure:\n%s", value, out)
+		}
+	}
+}
+
+func TestSubstituteTypes(t *testing.T) {
+	t.Parallel()
+	in := "replicas: ${n}\nquoted: \"${n}\"\nname: app-${n}\nliteral: $${n}\nkeep: ${other}\nargs: [\"--n=${n}\"]\n"
+	out, err := Substitute([]byte(in), map[string]string{"n": "3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := yaml.Unmarshal(out, &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"replicas": 3, "quoted": "3", "name": "app-3", "literal": "${n}", "keep": "${other}", "args": []any{"--n=3"}}
+	for k, v := range want {
+		if fmt.Sprint(got[k]) != fmt.Sprint(v) || fmt.Sprintf("%T", got[k]) != fmt.Sprintf("%T", v) {
+			t.Errorf("%s = %#v; want %#v\n%s", k, got[k], v, out)
+		}
+	}
+	if _, err := Substitute([]byte("a: [\n"), nil); err == nil {
+		t.Fatal("a manifest that is not YAML: want an error")
 	}
 }

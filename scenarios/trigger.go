@@ -1,9 +1,6 @@
 package scenarios
 
 import (
-	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -24,15 +21,15 @@ type TriggerEntry struct {
 }
 
 type rawTrigger struct {
-	Type    string    `yaml:"type"`
-	Params  yaml.Node `yaml:"params"`
-	Delay   string    `yaml:"delay"`
-	Timeout string    `yaml:"timeout"`
+	Type    string       `yaml:"type"`
+	Params  yaml.Node    `yaml:"params"`
+	Delay   durationText `yaml:"delay"`
+	Timeout durationText `yaml:"timeout"`
 }
 
-// trigger checks the trigger of the fault raw (mapping n); faultNames are
-// the names of all faults, for moment triggers.
-func (d *decoder) trigger(n *yaml.Node, raw *rawFault, faultNames []string) *TriggerEntry {
+// trigger checks the trigger of the fault raw (mapping n); moments are the
+// scenario's, for moment triggers.
+func (d *decoder) trigger(n *yaml.Node, raw *rawFault, moments *momentSet) *TriggerEntry {
 	rt := raw.Trigger
 	if rt == nil {
 		return nil
@@ -50,33 +47,18 @@ func (d *decoder) trigger(n *yaml.Node, raw *rawFault, faultNames []string) *Tri
 		return nil
 	}
 	params, ok := d.params(&rt.Params, spec.NewParams, rt.Type)
-	if !ok || d.errorsWithin(tn) {
+	if !ok || d.problemsWithin(tn) {
 		return nil
 	}
 	e.Params = params
-	t, err := spec.New(params)
-	if err != nil {
-		d.at(errNode(tn, err), "trigger of fault %s: %v", raw.Name, err)
+	t, errs := spec.New(params)
+	if len(errs) > 0 {
+		d.fieldErrors(tn, "trigger of fault "+raw.Name, errs)
 		return nil
 	}
-	if m, ok := trigger.MomentName(t); ok {
-		d.checkMoment(errNode(tn, fmt.Errorf("params.moment: ")), raw.Name, m, faultNames)
+	if m, ok := trigger.MomentName(t); ok && !moments.triggerValid(raw.Name, m) {
+		d.at(fieldNode(tn, "params.moment"), "moment %q is not a moment that fault %s can wait for; valid: %s", m, raw.Name, moments.triggerChoices(raw.Name))
 	}
 	e.Trigger = t
 	return e
-}
-
-// checkMoment checks that a moment trigger names a moment of the scenario
-// other than its own fault's.
-func (d *decoder) checkMoment(n *yaml.Node, fault, moment string, faultNames []string) {
-	var valid []string
-	valid = append(valid, "steady-state", "faults.start")
-	for _, f := range faultNames {
-		if f != fault {
-			valid = append(valid, f+".start", f+".end")
-		}
-	}
-	if !slices.Contains(valid, moment) {
-		d.at(n, "moment %q is not a moment that fault %s can wait for; valid: %s", moment, fault, strings.Join(valid, ", "))
-	}
 }

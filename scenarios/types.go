@@ -40,11 +40,16 @@ type Metadata struct {
 
 // Cluster says what cluster a scenario runs on.
 type Cluster struct {
-	Provider                string   `yaml:"provider"`
-	NodeImage               string   `yaml:"nodeImage"`
-	KubernetesVersion       string   `yaml:"kubernetesVersion"`
-	Workers                 int      `yaml:"workers"`
-	Reuse                   string   `yaml:"reuse"`
+	Provider          string `yaml:"provider"`
+	NodeImage         string `yaml:"nodeImage"`
+	KubernetesVersion string `yaml:"kubernetesVersion"`
+	// ControlPlanes is the number of control-plane nodes (0 means 1).
+	ControlPlanes int    `yaml:"controlPlanes"`
+	Workers       int    `yaml:"workers"`
+	Reuse         string `yaml:"reuse"`
+	// Isolated asks for a cluster of the scenario's own, never shared with
+	// the other scenarios of a suite (harness run FILE...).
+	Isolated                bool     `yaml:"isolated"`
 	KubeadmConfigPatches    []string `yaml:"kubeadmConfigPatches"`
 	ContainerdConfigPatches []string `yaml:"containerdConfigPatches"`
 }
@@ -57,9 +62,11 @@ type Setup struct {
 	WaitFor   []WaitFor
 }
 
-// WaitFor names an object to wait for: a Deployment, DaemonSet or Pod.
+// WaitFor names an object to wait for (see WaitKinds), or an object of any
+// kind (with APIVersion) whose status condition Condition must be True.
 type WaitFor struct {
 	Kind, Namespace, Name string
+	APIVersion, Condition string
 	Timeout               time.Duration
 }
 
@@ -75,28 +82,30 @@ type FaultEntry struct {
 	// Trigger, when set, starts the fault on an event (At and After are
 	// then zero).
 	Trigger *TriggerEntry
-	Fault   faults.Fault
-	Line    int
+	// ExpectNoEffect declares a deliberately harmless fault (a control):
+	// its missing evidence makes no assertion inconclusive.
+	ExpectNoEffect bool
+	Fault          faults.Fault
+	Line           int
 }
 
 // AssertionEntry is one assertion (or steady-state check) of a scenario.
 type AssertionEntry struct {
-	Name      string
-	Type      string
-	From      string
-	Within    time.Duration
+	Name   string
+	Type   string
+	From   string
+	Within time.Duration
+	// Until is set for an invariant (`during`): the assertion must hold
+	// from the moment From to the moment Until; Within is then zero.
+	Until     string
 	Params    any
 	Assertion assertions.Assertion
 	Line      int
 }
 
-// FixedMoments are the moments besides "<fault>.start" and "<fault>.end"
-// that assertions may name in `from`.
-var FixedMoments = []string{"steady-state", "faults.start", "faults.end"}
-
-// SteadyStateMoments are the moments steady-state checks may name in
-// `from`; the first is the default.
-var SteadyStateMoments = []string{"steady-state", "run.start"}
-
 // Providers are the valid cluster providers; the first is the default.
 var Providers = []string{"kind"}
+
+// MaxControlPlanes bounds cluster.controlPlanes: etcd wants an odd number of
+// members, and more than 5 control planes gain nothing on one host.
+const MaxControlPlanes = 5

@@ -1,23 +1,39 @@
 package scenarios
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/harness-dev/harness/timeline"
 )
 
 var (
 	nameRE    = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 	versionRE = regexp.MustCompile(`^v\d+\.\d+\.\d+$`)
+	kindRE    = regexp.MustCompile(`^[A-Z][A-Za-z0-9]{0,62}$`)
 )
 
-// WaitKinds are the kinds setup.waitFor can wait for.
-var WaitKinds = []string{"Deployment", "DaemonSet", "Pod"}
+// Input limits besides MaxFileSize, MaxErrors and MaxChoices.
+const (
+	// MaxNameLength bounds every name (metadata.name, faults, assertions,
+	// parameters): a DNS label.
+	MaxNameLength = 63
+	// MaxWorkers bounds cluster.workers.
+	MaxWorkers = 5
+	// MaxDuration bounds every duration of a scenario: offsets, fault
+	// durations, SLOs, trigger delays and timeouts, waitFor timeouts.
+	MaxDuration = 24 * time.Hour
+)
+
+// WaitKinds are the kinds setup.waitFor knows how to wait for; any other
+// kind needs apiVersion (and waits for its condition, default Ready).
+var WaitKinds = []string{"Deployment", "DaemonSet", "Pod", "Job", "Service", "CustomResourceDefinition"}
 
 // validate checks the raw document and builds the scenario.
 func (d *decoder) validate(doc *yaml.Node, raw *rawDoc) *Scenario {
@@ -28,17 +44,15 @@ func (d *decoder) validate(doc *yaml.Node, raw *rawDoc) *Scenario {
 	sc := &Scenario{File: d.file, Metadata: raw.Metadata, Cluster: raw.Cluster}
 	sc.Parameters = d.parameters(valueOf(doc, "parameters", doc), raw.Parameters)
 	d.cluster(valueOf(doc, "cluster", doc), &sc.Cluster)
-	sc.Setup = d.setup(valueOf(doc, "setup", doc), raw.Setup)
+	sc.Setup = d.setup(valueOf(doc, "setup", doc), raw.Setup, sc.Parameters)
 	sc.Faults = d.faults(valueOf(doc, "faults", doc), raw.Faults)
-	moments := slices.Clone(FixedMoments)
+	var names []string
 	for _, f := range raw.Faults {
-		if f.Name != "" {
-			moments = append(moments, f.Name+".start", f.Name+".end")
-		}
+		names = append(names, f.Name)
 	}
 	seen := map[string]bool{} // steady-state checks and assertions share probe names
-	sc.SteadyState = d.assertions(valueOf(doc, "steadyState", doc), raw.SteadyState, SteadyStateMoments, "steadyState", seen)
-	sc.Assertions = d.assertions(valueOf(doc, "assertions", doc), raw.Assertions, moments, "assertions", seen)
+	sc.SteadyState = d.assertions(valueOf(doc, "steadyState", doc), raw.SteadyState, newMomentSet(timeline.SteadyStateMoments), "steadyState", seen)
+	sc.Assertions = d.assertions(valueOf(doc, "assertions", doc), raw.Assertions, newMoments(names), "assertions", seen)
 	if len(raw.Assertions) == 0 {
 		d.at(keyOf(doc, "assertions", doc), "no assertions; expected at least one entry under assertions: (the SLOs and invariants to judge)")
 	}
@@ -64,6 +78,8 @@ func (d *decoder) name(n *yaml.Node, name, what string, seen map[string]bool) {
 		if absent(n, "name") {
 			d.at(n, "%s missing; expected a name of lowercase letters, digits and '-'", what)
 		}
+	case len(name) > MaxNameLength:
+		d.at(valueOf(n, "name", n), "%s is %d characters long; expected at most %d (lowercase letters, digits and '-')", what, len(name), MaxNameLength)
 	case !nameRE.MatchString(name):
 		d.at(valueOf(n, "name", n), "%s %q not valid; expected lowercase letters, digits and '-'", what, name)
 	case seen[name]:
@@ -79,32 +95,37 @@ func (d *decoder) cluster(n *yaml.Node, cl *Cluster) {
 		cl.Provider = Providers[0]
 	}
 	if !slices.Contains(Providers, cl.Provider) {
-		d.at(valueOf(n, "provider", n), "unknown cluster provider %q; valid providers: %s", cl.Provider, strings.Join(Providers, ", "))
+		d.at(valueOf(n, "provider", n), "unknown cluster provider %q; valid providers: %s", cl.Provider, choices(Providers))
 	}
-	if cl.Workers < 0 {
-		d.at(valueOf(n, "workers", n), "workers %d: expected 0 or more worker nodes", cl.Workers)
+	if cl.ControlPlanes < 0 || cl.ControlPlanes > MaxControlPlanes {
+		d.at(valueOf(n, "controlPlanes", n), "controlPlanes %d: expected 1 to %d control-plane nodes (0 means 1)", cl.ControlPlanes, MaxControlPlanes)
+	}
+	if cl.Workers < 0 || cl.Workers > MaxWorkers {
+		d.at(valueOf(n, "workers", n), "workers %d: expected 0 to %d worker nodes (besides the control plane)", cl.Workers, MaxWorkers)
 	}
 	if v := cl.KubernetesVersion; v != "" && !versionRE.MatchString(v) {
 		d.at(valueOf(n, "kubernetesVersion", n), "kubernetesVersion %q not valid; expected a version such as v1.35.4", v)
 	}
+	if cl.NodeImage != "" {
+		if err := ValidateImage(cl.NodeImage); err != nil {
+			d.at(valueOf(n, "nodeImage", n), "nodeImage: %v", err)
+		} else if err := CheckNodeImage(cl.NodeImage, cl.KubernetesVersion); err != nil {
+			d.at(valueOf(n, "nodeImage", n), "%v", err)
+		}
+	}
+	if r := cl.Reuse; r != "" && (len(r) > MaxNameLength || !nameRE.MatchString(r)) {
+		d.at(valueOf(n, "reuse", n), "reuse %q not valid; expected the name of a kind cluster (lowercase letters, digits and '-', at most %d)", r, MaxNameLength)
+	}
 }
 
-func (d *decoder) setup(n *yaml.Node, raw rawSetup) Setup {
+func (d *decoder) setup(n *yaml.Node, raw rawSetup, params []Parameter) Setup {
 	s := Setup{Images: raw.Images}
-	dir := filepath.Dir(d.file)
 	for i, m := range raw.Manifests {
-		path := m
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(dir, m)
-		}
-		if st, err := os.Stat(path); err != nil || st.IsDir() {
-			d.at(item(valueOf(n, "manifests", n), i), "manifest %q not found; expected a file relative to the scenario's directory %s", m, dir)
-		}
-		s.Manifests = append(s.Manifests, path)
+		s.Manifests = append(s.Manifests, d.manifest(item(valueOf(n, "manifests", n), i), m, params))
 	}
 	for i, img := range raw.Images {
-		if img == "" {
-			d.at(item(valueOf(n, "images", n), i), "empty image; expected an image reference such as example/app:v1")
+		if err := ValidateImage(img); err != nil {
+			d.at(item(valueOf(n, "images", n), i), "%v", err)
 		}
 	}
 	for i, w := range raw.WaitFor {
@@ -114,8 +135,14 @@ func (d *decoder) setup(n *yaml.Node, raw rawSetup) Setup {
 }
 
 func (d *decoder) waitFor(n *yaml.Node, w rawWaitFor) WaitFor {
-	if !slices.Contains(WaitKinds, w.Kind) {
-		d.at(valueOf(n, "kind", n), "waitFor kind %q not supported; valid kinds: %s", w.Kind, strings.Join(WaitKinds, ", "))
+	switch {
+	case w.Kind == "":
+		d.at(n, "waitFor kind missing; expected one of %s, or a kind with its apiVersion", choices(WaitKinds))
+	case !slices.Contains(WaitKinds, w.Kind) && w.APIVersion == "":
+		d.at(valueOf(n, "kind", n), "waitFor kind %q needs apiVersion (its status condition is waited for); known kinds: %s",
+			w.Kind, choices(WaitKinds))
+	case w.Condition != "" && slices.Contains(WaitKinds, w.Kind):
+		d.at(valueOf(n, "condition", n), "waitFor condition applies to other kinds; %s has its own readiness", w.Kind)
 	}
 	if w.Name == "" {
 		d.at(n, "waitFor name missing; expected the name of the %s to wait for", w.Kind)
@@ -124,21 +151,58 @@ func (d *decoder) waitFor(n *yaml.Node, w rawWaitFor) WaitFor {
 	if ns == "" {
 		ns = "default"
 	}
+	if msgs := validation.IsDNS1123Label(ns); len(msgs) > 0 {
+		d.at(valueOf(n, "namespace", n), "waitFor namespace %q not valid; expected a namespace name: %s", ns, strings.Join(msgs, "; "))
+	}
+	if msgs := validation.IsDNS1123Subdomain(w.Name); w.Name != "" && len(msgs) > 0 {
+		d.at(valueOf(n, "name", n), "waitFor name %q not valid; expected an object name: %s", w.Name, strings.Join(msgs, "; "))
+	}
+	d.waitForType(n, w)
 	timeout := d.duration(n, "timeout", w.Timeout)
-	return WaitFor{Kind: w.Kind, Namespace: ns, Name: w.Name, Timeout: timeout}
+	return WaitFor{Kind: w.Kind, APIVersion: w.APIVersion, Namespace: ns, Name: w.Name, Condition: w.Condition, Timeout: timeout}
+}
+
+// waitForType checks the kind, apiVersion and condition names: they reach
+// only client-go, but must still be names (a kind is a CamelCase
+// identifier, a condition a qualified name, see k8s.io/apimachinery
+// validation).
+func (d *decoder) waitForType(n *yaml.Node, w rawWaitFor) {
+	if w.Kind != "" && !kindRE.MatchString(w.Kind) {
+		d.at(valueOf(n, "kind", n), "waitFor kind %q not valid; expected a kind such as Deployment", w.Kind)
+	}
+	if w.APIVersion != "" {
+		if _, err := schema.ParseGroupVersion(w.APIVersion); err != nil || strings.ContainsAny(w.APIVersion, " \t\n") {
+			d.at(valueOf(n, "apiVersion", n), "waitFor apiVersion %q not valid; expected group/version such as apps/v1", w.APIVersion)
+		}
+	}
+	if msgs := validation.IsQualifiedName(w.Condition); w.Condition != "" && len(msgs) > 0 {
+		d.at(valueOf(n, "condition", n), "waitFor condition %q not valid; expected a condition type such as Ready: %s", w.Condition, strings.Join(msgs, "; "))
+	}
 }
 
 // duration parses field key of mapping n, written as text; empty is zero.
-func (d *decoder) duration(n *yaml.Node, key, s string) time.Duration {
+func (d *decoder) duration(n *yaml.Node, key string, text durationText) time.Duration {
+	s := string(text)
 	if s == "" {
 		return 0
 	}
 	v, err := time.ParseDuration(s)
-	if err != nil || v < 0 {
+	switch {
+	case err != nil || v < 0:
 		d.at(valueOf(n, key, n), "%s %q is not a duration; expected a positive number with a unit, such as 30s, 2m or 1m30s", key, s)
+		return 0
+	case v > MaxDuration:
+		d.at(valueOf(n, key, n), "%s %q is too long; expected at most %s (a run is bounded)", key, s, shortDuration(MaxDuration))
 		return 0
 	}
 	return v
+}
+
+// shortDuration prints 24h rather than 24h0m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	s = strings.TrimSuffix(s, "0s")
+	return strings.TrimSuffix(s, "0m")
 }
 
 // absent tells whether key is missing or blank in mapping n. It is false

@@ -27,13 +27,18 @@ func (d *decoder) yamlErrors(root *yaml.Node, err error, prefix string) {
 	if !errors.As(err, &te) {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		line, text := splitLine(msg)
+		if parserProblems[text] {
+			// yaml.v3 gives the parser's (zero-based) mark as the line of
+			// parser errors, and the one-based line of scanner errors.
+			line++
+		}
 		d.add(max(line, 1), 1, prefix+text)
 		return
 	}
 	for _, msg := range te.Errors {
 		line, text := splitLine(msg)
 		text, match := describe(text)
-		f := findOnLine(root, line, match)
+		f := d.findOnLine(root, line, match)
 		col := 1
 		if f.node != nil {
 			col = f.node.Column
@@ -43,6 +48,22 @@ func (d *decoder) yamlErrors(root *yaml.Node, err error, prefix string) {
 		}
 		d.addOnce(line, col, prefix+text)
 	}
+}
+
+// parserProblems are the messages of yaml.v3's parser (not its scanner),
+// whose line is one too small.
+var parserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
 }
 
 // splitLine splits "line N: text"; line is 0 when msg names none.
@@ -77,27 +98,65 @@ func describe(msg string) (string, matcher) {
 
 // found is a node an error is about, with its path (such as faults[0].at).
 type found struct {
-	node *yaml.Node
-	path string
+	node     *yaml.Node
+	path     string
+	isKey    bool
+	pre, end int // pre-order numbers of the node and of its last descendant
 }
 
+// lineIndex holds the nodes under a root by line, in document order.
+type lineIndex map[int][]found
+
 // findOnLine returns the first node on line that match accepts, or else the
-// first node on line, or nothing.
-func findOnLine(root *yaml.Node, line int, match matcher) found {
-	var first, hit found
+// first node on line, or nothing. The nodes of root are indexed by line the
+// first time, so that many errors cost one walk.
+func (d *decoder) findOnLine(root *yaml.Node, line int, match matcher) found {
+	if d.lines == nil {
+		d.lines = map[*yaml.Node]lineIndex{}
+	}
+	idx, ok := d.lines[root]
+	if !ok {
+		idx = indexLines(root)
+		d.lines[root] = idx
+	}
+	// The innermost node that matches: a list on the line of a list item
+	// whose field is the one of the wrong type is not the one meant.
+	var hit *found
+	for i := range idx[line] {
+		f := &idx[line][i]
+		if !match(f.node, f.isKey) {
+			continue
+		}
+		if hit != nil && f.pre > hit.end {
+			break // past hit's subtree: hit has no matching descendant
+		}
+		hit = f
+	}
+	if hit != nil {
+		return *hit
+	}
+	if len(idx[line]) > 0 {
+		return idx[line][0]
+	}
+	return found{}
+}
+
+// indexLines walks root (each shared node once) and lists its nodes by line.
+func indexLines(root *yaml.Node) lineIndex {
+	idx := lineIndex{}
+	seen := map[*yaml.Node]bool{}
+	pre := 0
 	var walk func(n *yaml.Node, path string, isKey bool)
 	walk = func(n *yaml.Node, path string, isKey bool) {
-		if hit.node != nil {
+		if seen[n] {
 			return
 		}
-		if n.Line == line && n.Kind != yaml.DocumentNode {
-			if first.node == nil {
-				first = found{n, path}
-			}
-			if match(n, isKey) {
-				hit = found{n, path}
-				return
-			}
+		seen[n] = true
+		pre++
+		if n.Kind != yaml.DocumentNode {
+			idx[n.Line] = append(idx[n.Line], found{node: n, path: path, isKey: isKey, pre: pre})
+			line, at := n.Line, len(idx[n.Line])-1
+			defer func() { idx[line][at].end = pre }()
 		}
 		for i, c := range n.Content {
 			switch {
@@ -113,10 +172,7 @@ func findOnLine(root *yaml.Node, line int, match matcher) found {
 		}
 	}
 	walk(root, "", false)
-	if hit.node != nil {
-		return hit
-	}
-	return first
+	return idx
 }
 
 func join(path, key string) string {
@@ -139,6 +195,8 @@ func tagName(tag string) string {
 func goTypeName(t string) string {
 	t = strings.TrimLeft(t, "*")
 	switch {
+	case t == "time.Duration" || t == "scenarios.durationText":
+		return "a duration with a unit, such as 30s or 1m30s"
 	case strings.HasPrefix(t, "[]"):
 		return "a list"
 	case strings.HasPrefix(t, "map["):

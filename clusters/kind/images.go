@@ -20,7 +20,7 @@ func (p *Provider) LoadImages(ctx context.Context, name string, images []string)
 		return fmt.Errorf("nodes of kind cluster %q: %w", name, err)
 	}
 	for _, n := range kindNodes {
-		save := exec.CommandContext(ctx, "docker", append([]string{"save"}, images...)...)
+		save := exec.CommandContext(ctx, "docker", append([]string{"save", "--"}, images...)...)
 		archive, err := save.StdoutPipe()
 		if err != nil {
 			return err

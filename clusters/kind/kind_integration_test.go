@@ -53,7 +53,7 @@ func TestIntegrationKindClusters(t *testing.T) {
 			if len(c.Nodes) != workers+1 {
 				t.Fatalf("got %d nodes, want %d", len(c.Nodes), workers+1)
 			}
-			client, err := kind.Client(c.Kubeconfig)
+			client, err := c.Client()
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -11,10 +11,14 @@ import (
 // (its own progress) is dropped: the harness prints its own steps.
 type kindLogger struct{ log *slog.Logger }
 
-func (l kindLogger) Warn(msg string)                    { l.log.Warn("kind", "msg", msg) }
-func (l kindLogger) Warnf(f string, a ...any)           { l.log.Warn("kind", "msg", fmt.Sprintf(f, a...)) }
-func (l kindLogger) Error(msg string)                   { l.log.Error("kind", "msg", msg) }
-func (l kindLogger) Errorf(f string, a ...any)          { l.log.Error("kind", "msg", fmt.Sprintf(f, a...)) }
+func (l kindLogger) Warn(msg string) { l.log.Warn("kind warns", "detail", msg) }
+func (l kindLogger) Warnf(f string, a ...any) {
+	l.log.Warn("kind warns", "detail", fmt.Sprintf(f, a...))
+}
+func (l kindLogger) Error(msg string) { l.log.Error("kind failed", "detail", msg) }
+func (l kindLogger) Errorf(f string, a ...any) {
+	l.log.Error("kind failed", "detail", fmt.Sprintf(f, a...))
+}
 func (l kindLogger) V(kindlog.Level) kindlog.InfoLogger { return noInfo{} }
 
 type noInfo struct{}

@@ -3,11 +3,13 @@ package kind
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"sigs.k8s.io/kind/pkg/cluster/nodes"
+	kindexec "sigs.k8s.io/kind/pkg/exec"
 )
 
 // node adapts a kind node to clusters.Node.
@@ -30,6 +32,10 @@ func (n *node) Exec(ctx context.Context, stdin io.Reader, argv ...string) ([]byt
 		cmd.SetStdin(stdin)
 	}
 	if err := cmd.Run(); err != nil {
+		var re *kindexec.RunError
+		if errors.As(err, &re) && re.Inner != nil {
+			err = re.Inner // *exec.ExitError: its exit code
+		}
 		return stdout.Bytes(), fmt.Errorf("in node %s: %s: %w: %s", n.Name(), strings.Join(argv, " "), err,
 			strings.TrimSpace(stdout.String()+"\n"+stderr.String()))
 	}

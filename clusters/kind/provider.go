@@ -12,23 +12,27 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
 	"sigs.k8s.io/kind/pkg/cluster"
+	kindexec "sigs.k8s.io/kind/pkg/exec"
 
 	"github.com/harness-dev/harness/clusters"
 )
 
-// DefaultNodeImage is kind's stock image for the pinned Kubernetes version.
-// It cannot be pulled without a registry; `make node-image` builds
-// OfflineNodeImage from Debian packages and Go module sources instead.
+// DefaultKubernetesVersion is the release a cluster runs when a scenario
+// names none.
+const DefaultKubernetesVersion = "v1.35.4"
+
+// DefaultNodeImage is kind's stock image of the default release. It cannot
+// be pulled without a registry; `make node-image` builds OfflineNodeImage
+// from Debian packages and Go module sources instead.
 const (
-	DefaultNodeImage = "kindest/node:v1.35.4"
-	OfflineNodeImage = "harness.dev/kind-node:v1.35.4"
+	DefaultNodeImage = "kindest/node:" + DefaultKubernetesVersion
+	OfflineNodeImage = "harness.dev/kind-node:" + DefaultKubernetesVersion
 	podSubnet        = "10.244.0.0/16"
 )
 
@@ -60,9 +64,11 @@ func (p *Provider) kubeconfigPath(name string) string {
 // node and kube-system Pod is Ready. A cluster that does not become ready is
 // deleted after its logs were exported to spec.LogDir.
 func (p *Provider) Create(ctx context.Context, spec clusters.Spec) (*clusters.Cluster, error) {
-	if spec.NodeImage == "" {
-		spec.NodeImage = DefaultNodeImage
+	image, err := NodeImageFor(ctx, spec.NodeImage, spec.KubernetesVersion)
+	if err != nil {
+		return nil, err
 	}
+	spec.NodeImage = image
 	if spec.Wait == 0 {
 		spec.Wait = 5 * time.Minute
 	}
@@ -70,26 +76,20 @@ func (p *Provider) Create(ctx context.Context, spec clusters.Spec) (*clusters.Cl
 	if err != nil {
 		return nil, err
 	}
+	if err := p.EnsureHost(ctx, spec.HostNeeds); err != nil {
+		return nil, err
+	}
 	if err := ensureImage(ctx, spec.NodeImage); err != nil {
+		return nil, err
+	}
+	if err := ensureLoadBalancerImage(ctx, spec.ControlPlanes); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(p.StateDir, 0o700); err != nil {
 		return nil, fmt.Errorf("state dir: %w", err)
 	}
-	cfg := kindConfig(spec, host)
-	p.log.Info("creating kind cluster", "name", spec.Name, "image", spec.NodeImage, "workers", spec.Workers,
-		"cgroupV1", host.CgroupV1, "restrictOOMScoreAdj", host.LacksSysResource)
-	err = runCancellable(ctx, func() error {
-		return p.kind.Create(spec.Name,
-			cluster.CreateWithV1Alpha4Config(cfg),
-			cluster.CreateWithNodeImage(spec.NodeImage),
-			cluster.CreateWithKubeconfigPath(p.kubeconfigPath(spec.Name)),
-			cluster.CreateWithDisplayUsage(false),
-			cluster.CreateWithDisplaySalutation(false))
-	})
-	if err != nil {
-		_ = p.Delete(context.WithoutCancel(ctx), spec.Name)
-		return nil, fmt.Errorf("create kind cluster %q from image %s: %w", spec.Name, spec.NodeImage, err)
+	if err := p.createNodes(ctx, spec, host); err != nil {
+		return nil, err
 	}
 	c, err := p.finishCreate(ctx, spec)
 	if err != nil {
@@ -100,12 +100,52 @@ func (p *Provider) Create(ctx context.Context, spec clusters.Spec) (*clusters.Cl
 	return c, nil
 }
 
+// createNodes has kind create the cluster's nodes, holding the network
+// lock shared so that no other run removes kind's network meanwhile. A
+// cluster of that name that exists already is not this call's: it is
+// never deleted (ErrClusterExists); a creation that failed otherwise is.
+func (p *Provider) createNodes(ctx context.Context, spec clusters.Spec, host Host) error {
+	unlock, err := lockShared(ctx, NetworkLockPath)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	names, err := p.List(ctx)
+	if err != nil {
+		return fmt.Errorf("list kind clusters: %w", err)
+	}
+	if slices.Contains(names, spec.Name) {
+		return fmt.Errorf("create kind cluster %q: %w; this run neither uses nor deletes it", spec.Name, clusters.ErrClusterExists)
+	}
+	cfg := kindConfig(spec, host)
+	p.log.Info("creating kind cluster", "name", spec.Name, "image", spec.NodeImage, "controlPlanes", max(spec.ControlPlanes, 1), "workers", spec.Workers,
+		"cgroupV1", host.CgroupV1, "restrictOOMScoreAdj", host.LacksSysResource)
+	err = runCancellable(ctx, func() error {
+		return p.kind.Create(spec.Name,
+			cluster.CreateWithV1Alpha4Config(cfg),
+			cluster.CreateWithNodeImage(spec.NodeImage),
+			cluster.CreateWithKubeconfigPath(p.kubeconfigPath(spec.Name)),
+			cluster.CreateWithDisplayUsage(false),
+			cluster.CreateWithDisplaySalutation(false))
+	})
+	if err != nil && strings.Contains(err.Error(), "already exist") {
+		// Created by someone else between the list and kind's own check.
+		return fmt.Errorf("create kind cluster %q: %w (%v); this run neither uses nor deletes it", spec.Name, clusters.ErrClusterExists, err)
+	}
+	if err != nil {
+		unlock() // Delete may remove the network
+		_ = p.Delete(context.WithoutCancel(ctx), spec.Name)
+		return fmt.Errorf("create kind cluster %q from image %s: %w", spec.Name, spec.NodeImage, err)
+	}
+	return nil
+}
+
 func (p *Provider) finishCreate(ctx context.Context, spec clusters.Spec) (*clusters.Cluster, error) {
 	c, err := p.Get(ctx, spec.Name)
 	if err != nil {
 		return nil, err
 	}
-	client, err := Client(c.Kubeconfig)
+	client, err := c.Client()
 	if err != nil {
 		return nil, err
 	}
@@ -146,12 +186,17 @@ func (p *Provider) Get(ctx context.Context, name string) (*clusters.Cluster, err
 		if err != nil {
 			return nil, fmt.Errorf("role of node %s: %w", kn.String(), err)
 		}
+		if role == loadBalancerRole {
+			// kind's load balancer container is no Kubernetes node.
+			continue
+		}
 		c.Nodes = append(c.Nodes, &node{n: kn, role: role})
 	}
 	if len(c.Nodes) == 0 {
 		return nil, fmt.Errorf("kind cluster %q has no nodes", name)
 	}
 	c.NodeImage = nodeImage(ctx, c.Nodes[0].Name())
+	c.Subnet = networkSubnet(ctx)
 	kubeconfig, err := p.kind.KubeConfig(name, false)
 	if err != nil {
 		// A powered-off control plane (a reboot-node fault cut short) has no
@@ -173,8 +218,16 @@ func (p *Provider) Delete(ctx context.Context, name string) error {
 }
 
 // removeNetworkIfUnused removes kind's Docker network once no kind cluster
-// is left on the host, so that a run leaves no network behind.
+// is left on the host, so that a run leaves no network behind. It gives up
+// (the network stays) when another run is creating a cluster: that run
+// holds the network lock shared.
 func (p *Provider) removeNetworkIfUnused(ctx context.Context) {
+	unlock, ok := tryLockExclusive(NetworkLockPath)
+	if !ok {
+		p.log.Info("kind network kept: another run is creating a cluster")
+		return
+	}
+	defer unlock()
 	if names, err := p.kind.List(); err != nil || len(names) > 0 {
 		return
 	}
@@ -187,9 +240,39 @@ func (p *Provider) removeNetworkIfUnused(ctx context.Context) {
 	}
 }
 
-// List returns the names of the kind clusters on this host.
+// EnsureHost provides what faults need of the host: NeedNetCls mounts the
+// net_cls hierarchy when the kernel has it enabled but unmounted.
+func (p *Provider) EnsureHost(_ context.Context, needs []string) error {
+	for _, n := range needs {
+		switch n {
+		case clusters.NeedNetCls:
+			if err := EnsureNetCls(p.log); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("host need %q unknown to the kind provider", n)
+		}
+	}
+	return nil
+}
+
+// List returns the names of the kind clusters on this host. It fails when
+// Docker does not answer, with what docker said.
 func (p *Provider) List(ctx context.Context) ([]string, error) {
-	return p.kind.List()
+	names, err := p.kind.List()
+	if err != nil {
+		return nil, withOutput(err)
+	}
+	return names, nil
+}
+
+// withOutput adds the last line a failed command of kind printed (such as
+// "Cannot connect to the Docker daemon ...") to its error.
+func withOutput(err error) error {
+	if re := kindexec.RunErrorForError(err); re != nil && len(re.Output) > 0 {
+		return fmt.Errorf("%w: %s", err, lastLine(string(re.Output)))
+	}
+	return err
 }
 
 // ExportLogs writes kind's log export (kubelet, containerd, journal, pods).
@@ -207,22 +290,12 @@ func (p *Provider) ExportLogs(ctx context.Context, name, dir string) error {
 	return fmt.Errorf("export logs of cluster %q: %w", name, err)
 }
 
-// Client returns a clientset for a kubeconfig.
-func Client(kubeconfig []byte) (*kubernetes.Clientset, error) {
-	cfg, err := clientcmd.RESTConfigFromKubeConfig(kubeconfig)
-	if err != nil {
-		return nil, fmt.Errorf("parse kubeconfig: %w", err)
-	}
-	// client-go's default of 5 requests per second would delay probes and
-	// arming triggers by hundreds of milliseconds; kubectl allows 50.
-	cfg.QPS, cfg.Burst = 50, 100
-	return kubernetes.NewForConfig(cfg)
-}
-
 func kindConfig(spec clusters.Spec, host Host) *v1alpha4.Cluster {
 	cfg := &v1alpha4.Cluster{
 		TypeMeta: v1alpha4.TypeMeta{Kind: "Cluster", APIVersion: "kind.x-k8s.io/v1alpha4"},
-		Nodes:    []v1alpha4.Node{{Role: v1alpha4.ControlPlaneRole}},
+	}
+	for i := 0; i < max(spec.ControlPlanes, 1); i++ {
+		cfg.Nodes = append(cfg.Nodes, v1alpha4.Node{Role: v1alpha4.ControlPlaneRole})
 	}
 	for i := 0; i < spec.Workers; i++ {
 		cfg.Nodes = append(cfg.Nodes, v1alpha4.Node{Role: v1alpha4.WorkerRole})
@@ -238,22 +311,26 @@ func kindConfig(spec clusters.Spec, host Host) *v1alpha4.Cluster {
 // ensureImage fails with a clear error when the node image is neither local
 // nor pullable.
 func ensureImage(ctx context.Context, image string) error {
-	if exec.CommandContext(ctx, "docker", "image", "inspect", image).Run() == nil {
+	if exec.CommandContext(ctx, "docker", "image", "inspect", "--", image).Run() == nil {
 		return nil
 	}
 	pullCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	out, err := exec.CommandContext(pullCtx, "docker", "pull", image).CombinedOutput()
+	out, err := exec.CommandContext(pullCtx, "docker", "pull", "--", image).CombinedOutput()
 	if err == nil {
 		return nil
 	}
+	version := ImageVersion(image)
+	if version == "" {
+		version = DefaultKubernetesVersion
+	}
 	return fmt.Errorf("node image %s is not on this host and cannot be pulled (docker pull: %s); "+
-		"build the offline image with `make node-image` and pass --node-image %s",
-		image, lastLine(string(out)), OfflineNodeImage)
+		"build the offline image with `make node-image KUBERNETES_VERSION=%s` (it makes %s, which the harness then uses)",
+		image, lastLine(string(out)), version, OfflineImage(version))
 }
 
 func nodeImage(ctx context.Context, container string) string {
-	out, err := exec.CommandContext(ctx, "docker", "inspect", "--format", "{{.Config.Image}}", container).Output()
+	out, err := exec.CommandContext(ctx, "docker", "inspect", "--format", "{{.Config.Image}}", "--", container).Output()
 	if err != nil {
 		return ""
 	}

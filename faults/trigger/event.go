@@ -8,6 +8,9 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/harness-dev/harness/clusters"
 )
 
 // EventParams are the parameters of the event trigger.
@@ -21,10 +24,15 @@ var eventSpec = Spec{
 	Type:      "event",
 	Doc:       "a Kubernetes Event with a reason is recorded (created, or repeated) after arming",
 	NewParams: func() any { return &EventParams{} },
-	New: func(params any) (Trigger, error) {
+	New: func(params any) (Trigger, field.ErrorList) {
 		p := *params.(*EventParams)
 		if p.Reason == "" {
-			return nil, fmt.Errorf("params.reason: missing; expected an Event reason such as BackOff")
+			return nil, field.ErrorList{field.Required(field.NewPath("params", "reason"), "an Event reason such as BackOff")}
+		}
+		if p.Namespace != "" {
+			if errs := clusters.ValidateNamespace(field.NewPath("params", "namespace"), p.Namespace); errs != nil {
+				return nil, errs
+			}
 		}
 		return &event{p: p}, nil
 	},

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	coordv1 "k8s.io/api/coordination/v1"
 	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/harness-dev/harness/clusters"
 )
 
 // LeaseParams are the parameters of the lease trigger.
@@ -26,14 +28,14 @@ var leaseSpec = Spec{
 	New:       newLease,
 }
 
-func newLease(params any) (Trigger, error) {
+func newLease(params any) (Trigger, field.ErrorList) {
 	p := params.(*LeaseParams)
-	ns, name, ok := strings.Cut(p.Lease, "/")
-	if !ok || ns == "" || name == "" {
-		return nil, fmt.Errorf("params.lease: %q is not namespace/name, e.g. kube-system/kube-scheduler", p.Lease)
+	ns, name, errs := clusters.LeaseRef(field.NewPath("params", "lease"), p.Lease)
+	if errs != nil {
+		return nil, errs
 	}
 	if !slices.Contains(leaseEvents, p.On) {
-		return nil, fmt.Errorf("params.on: %q is not a lease event; valid: %s", p.On, strings.Join(leaseEvents, ", "))
+		return nil, field.ErrorList{field.NotSupported(field.NewPath("params", "on"), p.On, leaseEvents)}
 	}
 	return &lease{ns: ns, name: name, on: p.On}, nil
 }

@@ -2,22 +2,23 @@ package trigger
 
 import (
 	"context"
-	"fmt"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // MomentParams are the parameters of the moment trigger.
 type MomentParams struct {
-	Moment string `yaml:"moment" doc:"a moment of the run: steady-state, <fault>.start or <fault>.end"`
+	Moment string `yaml:"moment" doc:"a moment of the run: steady-state, faults.start, or another fault's <fault>.start or <fault>.end"`
 }
 
 var momentSpec = Spec{
 	Type:      "moment",
 	Doc:       "a moment of the run is reached, such as another fault starting (<fault>.start) or ending (<fault>.end)",
 	NewParams: func() any { return &MomentParams{} },
-	New: func(params any) (Trigger, error) {
+	New: func(params any) (Trigger, field.ErrorList) {
 		p := params.(*MomentParams)
 		if p.Moment == "" {
-			return nil, fmt.Errorf("params.moment: missing; expected a moment such as steady-state or <fault>.end")
+			return nil, field.ErrorList{field.Required(field.NewPath("params", "moment"), "a moment such as steady-state or <fault>.end")}
 		}
 		return &moment{name: p.Moment}, nil
 	},

@@ -4,12 +4,13 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/harness-dev/harness/clusters"
 )
 
 // PodConditionParams are the parameters of the podCondition trigger.
@@ -29,19 +30,19 @@ var podConditionSpec = Spec{
 
 var conditionStatuses = []string{"True", "False"}
 
-func newPodCondition(params any) (Trigger, error) {
+func newPodCondition(params any) (Trigger, field.ErrorList) {
 	p := *params.(*PodConditionParams)
-	if p.Namespace == "" {
-		return nil, fmt.Errorf("params.namespace: missing; expected the namespace of the Pods")
-	}
-	if _, err := labels.Parse(p.Selector); err != nil || p.Selector == "" {
-		return nil, fmt.Errorf("params.selector: %q is not a label selector such as app=web", p.Selector)
-	}
+	path := field.NewPath("params")
+	errs := clusters.ValidateNamespace(path.Child("namespace"), p.Namespace)
+	errs = append(errs, clusters.ValidateSelector(path.Child("selector"), p.Selector)...)
 	if p.Condition == "" {
 		p.Condition = string(corev1.PodReady)
 	}
 	if !slices.Contains(conditionStatuses, p.Status) {
-		return nil, fmt.Errorf("params.status: %q is not a condition status; valid: %s", p.Status, strings.Join(conditionStatuses, ", "))
+		errs = append(errs, field.NotSupported(path.Child("status"), p.Status, conditionStatuses))
+	}
+	if len(errs) > 0 {
+		return nil, errs
 	}
 	return &podCondition{p: p, seen: map[types.UID]string{}}, nil
 }

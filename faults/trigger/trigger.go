@@ -13,17 +13,19 @@ import (
 	"context"
 	"time"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/harness-dev/harness/internal/registry"
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/scenarios/catalog"
+	"github.com/harness-dev/harness/timeline"
 )
 
 // Env is what a trigger watches.
 type Env struct {
 	Client kubernetes.Interface
 	// Timeline holds the run's moments, for the moment trigger.
-	Timeline *timeline.Recorder
+	Timeline *timeline.Timeline
 	// Armed, when set, is called once the trigger watches: events from
 	// then on fire it.
 	Armed func()
@@ -60,23 +62,24 @@ type Spec struct {
 	Doc  string
 	// NewParams returns a pointer to a zero parameter struct.
 	NewParams func() any
-	// New builds the trigger; errors name the field, as "params.lease: ...".
-	New func(params any) (Trigger, error)
+	// New builds the trigger; errors name their field (params.x) for the
+	// decoder to point at.
+	New func(params any) (Trigger, field.ErrorList)
 }
-
-// TypeName names the spec in the registry.
-func (s Spec) TypeName() string { return s.Type }
 
 // Registry lists every trigger type, in the order `harness list` shows.
 func Registry() []Spec {
 	return []Spec{momentSpec, leaseSpec, podConditionSpec, eventSpec, logLineSpec}
 }
 
+// TypeName names the spec in the registry.
+func (s Spec) TypeName() string { return s.Type }
+
 // Lookup returns the spec of a trigger type.
-func Lookup(typ string) (Spec, bool) { return registry.Lookup(Registry(), typ) }
+func Lookup(typ string) (Spec, bool) { return catalog.Lookup(Registry(), typ) }
 
 // Types returns the names of all trigger types, for error messages.
-func Types() []string { return registry.Names(Registry()) }
+func Types() []string { return catalog.Names(Registry()) }
 
 // fired builds a Fired observed now.
 func fired(occurred time.Time, what string) Fired {

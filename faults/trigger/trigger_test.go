@@ -9,6 +9,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	k8stypes "k8s.io/apimachinery/pkg/types"
+
+	"github.com/harness-dev/harness/clusters"
 )
 
 func TestNewValidates(t *testing.T) {
@@ -19,20 +21,20 @@ func TestNewValidates(t *testing.T) {
 		wantErr string
 	}{
 		{"moment", &MomentParams{Moment: "kill.end"}, ""},
-		{"moment", &MomentParams{}, "params.moment: missing"},
+		{"moment", &MomentParams{}, "params.moment: Required value"},
 		{"lease", &LeaseParams{Lease: "kube-system/kube-scheduler", On: "acquired"}, ""},
-		{"lease", &LeaseParams{Lease: "kube-scheduler", On: "lost"}, "params.lease: \"kube-scheduler\" is not namespace/name"},
-		{"lease", &LeaseParams{Lease: "a/b", On: "renewed"}, "params.on: \"renewed\" is not a lease event; valid: acquired, lost"},
+		{"lease", &LeaseParams{Lease: "kube-scheduler", On: "lost"}, `params.lease: Invalid value: "kube-scheduler": want namespace/name`},
+		{"lease", &LeaseParams{Lease: "a/b", On: "renewed"}, `params.on: Unsupported value: "renewed": supported values: "acquired", "lost"`},
 		{"podCondition", &PodConditionParams{Namespace: "x", Selector: "app=y", Status: "False"}, ""},
-		{"podCondition", &PodConditionParams{Namespace: "x", Selector: "app=y", Status: "no"}, "params.status: \"no\" is not a condition status; valid: True, False"},
-		{"podCondition", &PodConditionParams{Selector: "app=y", Status: "True"}, "params.namespace: missing"},
+		{"podCondition", &PodConditionParams{Namespace: "x", Selector: "app=y", Status: "no"}, `params.status: Unsupported value: "no": supported values: "True", "False"`},
+		{"podCondition", &PodConditionParams{Selector: "app=y", Status: "True"}, "params.namespace: Required value"},
 		{"podCondition", &PodConditionParams{Namespace: "x", Selector: "a b", Status: "True"}, "params.selector"},
 		{"event", &EventParams{Reason: "BackOff"}, ""},
-		{"event", &EventParams{}, "params.reason: missing"},
-		{"logLine", &LogLineParams{Component: "kube-controller-manager", Regex: "leader"}, ""},
-		{"logLine", &LogLineParams{Component: "kubelet", Regex: "x"}, "params.component: unknown component \"kubelet\"; valid: kube-apiserver"},
-		{"logLine", &LogLineParams{Namespace: "n", Selector: "a=b", Regex: "("}, "params.regex"},
-		{"logLine", &LogLineParams{Regex: "x"}, "params.component: want component, or namespace and selector"},
+		{"event", &EventParams{}, "params.reason: Required value"},
+		{"logLine", &LogLineParams{Workload: clusters.Workload{Component: "kube-controller-manager"}, Regex: "leader"}, ""},
+		{"logLine", &LogLineParams{Workload: clusters.Workload{Component: "kubelet"}, Regex: "x"}, `params.component: Unsupported value: "kubelet": supported values: "kube-apiserver"`},
+		{"logLine", &LogLineParams{Workload: clusters.Workload{Namespace: "n", Selector: "a=b"}, Regex: "("}, "params.regex"},
+		{"logLine", &LogLineParams{Regex: "x"}, "params.component: Required value: want a component"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.typ+"/"+tt.wantErr, func(t *testing.T) {
@@ -41,7 +43,8 @@ func TestNewValidates(t *testing.T) {
 			if !ok {
 				t.Fatalf("no trigger %s; have %v", tt.typ, Types())
 			}
-			_, err := spec.New(tt.params)
+			_, errs := spec.New(tt.params)
+			err := errs.ToAggregate()
 			if (err == nil) != (tt.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
 				t.Fatalf("err = %v, want %q", err, tt.wantErr)
 			}
@@ -51,10 +54,9 @@ func TestNewValidates(t *testing.T) {
 
 func newLeaseObj(holder string, transitions int32, renewed time.Time) *coordv1.Lease {
 	d := int32(15)
-	acquired := renewed.Truncate(time.Hour)
-	if transitions > 1 {
-		acquired = acquired.Add(time.Minute)
-	}
+	// The acquisition depends only on the transition, never on the clock
+	// (derived from renewed, it moved when a renewal crossed the hour).
+	acquired := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(transitions) * time.Minute)
 	return &coordv1.Lease{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "kcm"},
 		Spec: coordv1.LeaseSpec{HolderIdentity: &holder, LeaseTransitions: &transitions, LeaseDurationSeconds: &d,
 			AcquireTime: &metav1.MicroTime{Time: acquired}, RenewTime: &metav1.MicroTime{Time: renewed}}}

@@ -11,7 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
 
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/timeline"
 )
 
 func TestEventMatch(t *testing.T) {
@@ -45,12 +45,8 @@ func TestEventMatch(t *testing.T) {
 	}
 }
 
-func TestLogLineScan(t *testing.T) {
+func TestLogStreamScan(t *testing.T) {
 	t.Parallel()
-	tr, err := newLogLine(&LogLineParams{Namespace: "n", Selector: "a=b", Regex: `attempting to acquire leader lease`})
-	if err != nil {
-		t.Fatal(err)
-	}
 	armed := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
 	logs := strings.Join([]string{
 		"2026-01-01T09:59:59.900000000Z attempting to acquire leader lease kube-system/x", // before arming
@@ -58,12 +54,16 @@ func TestLogLineScan(t *testing.T) {
 		"2026-01-01T10:00:00.200000000Z I1122 attempting to acquire leader lease kube-system/x...",
 	}, "\n")
 	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "n", Name: "p"}}
-	f, ok := tr.(*logLine).scan(strings.NewReader(logs), pod, "c", armed)
-	if !ok {
-		t.Fatal("no line matched")
+	s := &stream{pod: pod, container: "c", since: armed}
+	var got []Line
+	s.scan(strings.NewReader(logs), func(l Line) { got = append(got, l) })
+	// Reopened after a broken stream from the last line: nothing twice.
+	s.scan(strings.NewReader(logs+"\n2026-01-01T10:00:01.000000000Z later"), func(l Line) { got = append(got, l) })
+	if len(got) != 3 || got[0].Text != "starting" || got[2].Text != "later" || got[1].Pod != "p" || got[1].Container != "c" {
+		t.Fatalf("lines %+v, want the three lines after arming, once each", got)
 	}
-	if want := armed.Add(200 * time.Millisecond); !f.Occurred.Equal(want) {
-		t.Fatalf("occurred %s, want %s (the first matching line after arming)", f.Occurred, want)
+	if want := armed.Add(200 * time.Millisecond); !got[1].Time.Equal(want) {
+		t.Fatalf("time %s, want %s", got[1].Time, want)
 	}
 }
 

@@ -73,14 +73,6 @@ func watchUntil(ctx context.Context, env Env, lw cache.ListerWatcher, obj runtim
 // checked.
 const tickEvery = 50 * time.Millisecond
 
-// unwrapDeleted returns the object of a deletion tombstone.
-func unwrapDeleted(o any) any {
-	if t, ok := o.(cache.DeletedFinalStateUnknown); ok {
-		return t.Obj
-	}
-	return o
-}
-
 // listWatch lists and watches with typed client calls and the given field
 // and label selectors; client tells whether the client supports watch-list
 // semantics (fake clients do not).

@@ -1,21 +1,15 @@
 #!/usr/bin/env bash
 # Makes the control-plane component images (kube-apiserver, ..., etcd,
 # coredns, pause) with `docker import`, tagged exactly as kubeadm expects.
-# Usage: component-images.sh CACHEDIR WORKDIR ROOTFS_TARBALL; writes
-# WORKDIR/images.txt (one image per line).
+# Usage: component-images.sh BINCACHE WORKDIR ROOTFS_TARBALL; writes
+# WORKDIR/images.txt (one image per line). KUBERNETES_VERSION, ETCD_IMAGE_TAG,
+# COREDNS_VERSION and PAUSE_IMAGE_TAG come from build.sh (kubeadm's list).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-source "$here/versions.env"
 cache=$1 work=$2 tarball=$3
 bin="$cache/bin"
 registry=registry.k8s.io
-
-expected=$("$bin/kubeadm" config images list --kubernetes-version "$KUBERNETES_VERSION" 2>/dev/null)
-for want in "etcd:$ETCD_IMAGE_TAG" "coredns:$COREDNS_VERSION" "pause:$PAUSE_IMAGE_TAG"; do
-  grep -q "/$want\$" <<<"$expected" || {
-    echo "component-images: kubeadm expects other tags than versions.env ($want):" >&2
-    echo "$expected" >&2; exit 1; }
-done
+: "${KUBERNETES_VERSION:?} ${ETCD_IMAGE_TAG:?} ${COREDNS_VERSION:?} ${PAUSE_IMAGE_TAG:?}"
 
 # skeleton DIR: the files every component image has.
 skeleton() {
@@ -38,7 +32,10 @@ for c in kube-apiserver kube-controller-manager kube-scheduler; do
   d="$work/img-$c"; skeleton "$d"; cp "$bin/$c" "$d/usr/local/bin/"
   import "$d" "$registry/$c:$KUBERNETES_VERSION"
 done
-d="$work/img-etcd"; skeleton "$d"; cp "$bin/etcd" "$d/usr/local/bin/"
+# etcd (with its gofail failpoints) is /usr/local/libexec/etcd/etcd; the
+# `etcd` kubeadm's manifest runs sets GOFAIL_HTTP and execs it.
+d="$work/img-etcd"; skeleton "$d"; mkdir -p "$d/usr/local/libexec/etcd"
+cp "$bin/etcd" "$d/usr/local/libexec/etcd/etcd"; cp "$bin/etcd-failpoints" "$d/usr/local/bin/etcd"
 import "$d" "$registry/etcd:$ETCD_IMAGE_TAG"
 d="$work/img-coredns"; skeleton "$d"; cp "$bin/coredns" "$d/coredns"
 import "$d" "$registry/coredns/coredns:$COREDNS_VERSION" /coredns

@@ -5,6 +5,7 @@
 # Usage: prepare-rootfs.sh DIR ROOTFS_TARBALL KIND_BASE_FILES BINDIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+version=${KUBERNETES_VERSION:?set by build.sh}
 source "$here/versions.env"
 root=$1 tarball=$2 files=$3 bin=$4
 mkdir -p "$root"
@@ -50,6 +51,6 @@ chroot "$root" ctr oci spec |
 
 # Kubernetes node binaries and kind's version file.
 install -m 0755 "$bin/kubeadm" "$bin/kubelet" "$bin/kubectl" "$root/usr/bin/"
-echo "$KUBERNETES_VERSION" >"$root/kind/version"
+echo "$version" >"$root/kind/version"
 rm -f "$root/etc/machine-id" "$root/var/lib/dbus/machine-id"
 : >"$root/etc/machine-id"

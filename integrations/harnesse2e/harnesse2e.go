@@ -30,6 +30,8 @@ import (
 
 type clusterKey string
 
+type kubeconfigKey string
+
 type revertKey string
 
 // CreateCluster creates a kind cluster, stores it in the context under key
@@ -48,15 +50,21 @@ func CreateCluster(key string, o harness.ClusterOptions) types.EnvFunc {
 			}
 		}
 		if err != nil {
+			_ = os.RemoveAll(dir)
 			return ctx, fmt.Errorf("kubeconfig of cluster %s: %w (deleting it: %v)", c.Name(), err, c.Delete(ctx))
 		}
+		ctx = context.WithValue(ctx, kubeconfigKey(key), dir)
 		return context.WithValue(ctx, clusterKey(key), c), nil
 	}
 }
 
-// DeleteCluster deletes the cluster stored under key, if any.
+// DeleteCluster deletes the cluster stored under key, if any, and the
+// kubeconfig file CreateCluster wrote for it.
 func DeleteCluster(key string) types.EnvFunc {
 	return func(ctx context.Context, _ *envconf.Config) (context.Context, error) {
+		if dir, ok := ctx.Value(kubeconfigKey(key)).(string); ok {
+			_ = os.RemoveAll(dir)
+		}
 		if c := Cluster(ctx, key); c != nil {
 			return ctx, c.Delete(context.WithoutCancel(ctx))
 		}

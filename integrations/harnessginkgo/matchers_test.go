@@ -9,7 +9,7 @@ import (
 
 	"github.com/harness-dev/harness"
 	"github.com/harness-dev/harness/assertions"
-	"github.com/harness-dev/harness/internal/result"
+	"github.com/harness-dev/harness/reports"
 )
 
 func judgement(status assertions.Status) harness.Judgement {
@@ -19,7 +19,7 @@ func judgement(status assertions.Status) harness.Judgement {
 }
 
 func run(status assertions.Status) *harness.Result {
-	return &harness.Result{Scenario: "kill-controller-manager", Assertions: []result.Assertion{
+	return &harness.Result{Scenario: "kill-controller-manager", Assertions: []reports.Assertion{
 		{Name: "kcm-lease-held", Type: "leaseHeld", From: "kill-kcm.end", Verdict: judgement(status).Verdict}}}
 }
 

@@ -1,70 +1,63 @@
 package app
 
 import (
-	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"sort"
 	"time"
 
-	"github.com/harness-dev/harness/internal/result"
+	"github.com/spf13/cobra"
+
 	"github.com/harness-dev/harness/reports"
 )
 
-// compareCmd compares two results: each a result.json, or a report
+// newCompareCmd compares two results: each a result.json, or a report
 // directory holding <scenario>/result.json files.
-func compareCmd(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func newCompareCmd(e env) *cobra.Command {
 	var tol reports.Tolerance
-	fs.Float64Var(&tol.Percent, "tolerance", 20, "percent a measured recovery may grow before it is a regression")
-	fs.DurationVar(&tol.Min, "min-delta", time.Second, "growth of a recovery below this is noise, whatever the percentage")
-	if err := fs.Parse(args); err != nil {
-		return usageErr("compare: %v", err)
+	cmd := &cobra.Command{
+		Use:   "compare [flags] BASE NEW",
+		Short: "Report assertions that regressed between two results (exit 1 when any did)",
+		Long: `Compare two results, each a result.json or the --report-dir of a run: a
+measured recovery that grew by more than --tolerance percent (and more
+than --min-delta) is a regression, and so is a verdict that no longer
+passes. Exit 1 when any regressed.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 2 {
+				return usageErr("compare: want two results; usage: harness compare [--tolerance 20] [--min-delta 1s] BASE NEW " +
+					"(each a result.json or a report directory)")
+			}
+			return nil
+		},
+		RunE: handler(func(_ *cobra.Command, args []string) error {
+			return compare(e.Out, tol, args[0], args[1])
+		}),
 	}
-	if fs.NArg() != 2 {
-		return usageErr("compare: want two results; usage: harness compare [--tolerance 20] [--min-delta 1s] BASE NEW " +
-			"(each a result.json or a report directory)")
-	}
-	base, err := loadResults(fs.Arg(0))
+	cmd.Flags().Float64Var(&tol.Percent, "tolerance", 20, "percent a measured recovery may grow before it is a regression")
+	cmd.Flags().DurationVar(&tol.Min, "min-delta", time.Second, "growth of a recovery below this is noise, whatever the percentage")
+	return cmd
+}
+
+func compare(stdout io.Writer, tol reports.Tolerance, baseArg, newArg string) error {
+	base, err := loadResults(baseArg)
 	if err != nil {
 		return err
 	}
-	now, err := loadResults(fs.Arg(1))
+	now, err := loadResults(newArg)
 	if err != nil {
 		return err
 	}
 	changes := reports.Compare(base, now, tol)
 	reports.WriteComparison(stdout, changes)
 	if reports.Regressions(changes) > 0 {
-		return &ExitError{Code: ExitFailed, Err: fmt.Errorf("compare: %d regressions of %s against %s", reports.Regressions(changes), fs.Arg(1), fs.Arg(0))}
+		return &ExitError{Code: ExitFailed, Err: fmt.Errorf("compare: %d regressions of %s against %s", reports.Regressions(changes), newArg, baseArg)}
 	}
 	return nil
 }
 
-func loadResults(path string) ([]*result.Run, error) {
-	files := []string{path}
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		files, _ = filepath.Glob(filepath.Join(path, "*", "result.json"))
-		sort.Strings(files)
-		if len(files) == 0 {
-			return nil, usageErr("compare: %s holds no */result.json; expected a result.json or the --report-dir of a run", path)
-		}
-	}
-	var runs []*result.Run
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, usageErr("compare: %v", err)
-		}
-		var r result.Run
-		if err := json.Unmarshal(data, &r); err != nil {
-			return nil, usageErr("compare: %s: %v; expected a result.json written by harness run", f, err)
-		}
-		runs = append(runs, &r)
+func loadResults(path string) ([]*reports.Run, error) {
+	runs, err := reports.ReadResults(path)
+	if err != nil {
+		return nil, usageErr("compare: %v", err)
 	}
 	return runs, nil
 }

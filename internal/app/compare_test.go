@@ -8,17 +8,16 @@ import (
 	"time"
 
 	"github.com/harness-dev/harness/assertions"
-	"github.com/harness-dev/harness/internal/result"
 	"github.com/harness-dev/harness/reports"
 )
 
 func writeResult(t *testing.T, dir string, measured time.Duration, status assertions.Status) string {
 	t.Helper()
-	r := &result.Run{Scenario: "kill-controller-manager", RunID: "x", Assertions: []result.Assertion{
+	r := &reports.Run{Scenario: "kill-controller-manager", RunID: "x", Assertions: []reports.Assertion{
 		{Name: "kcm-lease-held", Type: "leaseHeld", Verdict: assertions.Verdict{Status: status, SLO: 90 * time.Second,
 			Measured: measured, Measurable: status == assertions.Passed}},
 	}}
-	if err := reports.WriteAll(dir, []*result.Run{r}); err != nil {
+	if err := reports.WriteAll(dir, []*reports.Run{r}); err != nil {
 		t.Fatal(err)
 	}
 	return filepath.Join(dir, "kill-controller-manager", "result.json")
@@ -57,10 +56,35 @@ func TestCompareDetectsAPlantedRegression(t *testing.T) {
 			if tt.name == "report directories" {
 				from = baseDir
 			}
-			stdout, stderr, code := run(t, "compare", from, tt.new)
+			stdout, stderr, code := runCLI(t, "compare", from, tt.new)
 			if code != tt.wantCode || !strings.Contains(stdout, tt.want) {
 				t.Fatalf("exit %d, stdout:\n%s\nstderr: %s\nwant exit %d and %q", code, stdout, stderr, tt.wantCode, tt.want)
 			}
 		})
+	}
+}
+
+// TestMergeShards joins two shards' report directories; the merged
+// verdict is the suite's (exit 1 when a run failed).
+func TestMergeShards(t *testing.T) {
+	t.Parallel()
+	a, b, out := t.TempDir(), t.TempDir(), t.TempDir()
+	writeResult(t, a, 17*time.Second, assertions.Passed)
+	r := &reports.Run{Scenario: "lease-loss", RunID: "y", Assertions: []reports.Assertion{{Name: "held", Type: "leaseHeld",
+		Verdict: assertions.Verdict{Status: assertions.Failed, SLO: time.Minute, Message: "lease not held"}}}}
+	if err := reports.WriteAll(b, []*reports.Run{r}); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runCLI(t, "merge", "--out", out, a, b)
+	if code != ExitFailed || !strings.Contains(stdout, "merged 2 runs from 2 report directories") {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, f := range []string{"junit.xml", "index.html", "kill-controller-manager/result.json", "lease-loss/report.html"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("merged report lacks %s", f)
+		}
+	}
+	if _, _, code := runCLI(t, "merge", "--out", out, t.TempDir()); code != ExitUsage {
+		t.Errorf("merging a directory without results: exit %d, want 2", code)
 	}
 }

@@ -4,18 +4,30 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strings"
 	"text/tabwriter"
+
+	"github.com/spf13/cobra"
 
 	"github.com/harness-dev/harness/assertions"
 	"github.com/harness-dev/harness/faults"
 	"github.com/harness-dev/harness/faults/trigger"
 	"github.com/harness-dev/harness/scenarios"
+	"github.com/harness-dev/harness/timeline"
 )
 
-func listCmd(args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 {
-		return usageErr("list takes no arguments")
+func newListCmd(e env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List fault, trigger and assertion types with their parameters",
+		Args:  cobra.NoArgs,
+		RunE: handler(func(*cobra.Command, []string) error {
+			return list(e.Out)
+		}),
 	}
+}
+
+func list(stdout io.Writer) error {
 	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "FAULT TYPES")
 	for _, s := range faults.Registry() {
@@ -26,9 +38,13 @@ func listCmd(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(w, "  %s\t%s (%s)\n", s.Type, s.Doc, lasts)
 		writeParams(w, s.NewParams)
 	}
-	fmt.Fprintln(w, "\nASSERTION TYPES (fields: name, type, from, within, params)")
+	fmt.Fprintln(w, "\nASSERTION TYPES (fields: name, type, from, within, params; or during instead of from and within for an invariant)")
 	for _, s := range assertions.Registry() {
-		fmt.Fprintf(w, "  %s\t%s\n", s.Type, s.Doc)
+		forms := "from + within"
+		if s.Invariant {
+			forms += ", or during"
+		}
+		fmt.Fprintf(w, "  %s\t%s (%s)\n", s.Type, s.Doc, forms)
 		writeParams(w, s.NewParams)
 	}
 	fmt.Fprintln(w, "\nTRIGGER TYPES (a fault's trigger: type, params, delay, timeout; instead of at/after)")
@@ -36,7 +52,9 @@ func listCmd(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(w, "  %s\t%s\n", s.Type, s.Doc)
 		writeParams(w, s.NewParams)
 	}
-	fmt.Fprintln(w, "\nMOMENTS for from: steady-state, faults.start, faults.end, <fault>.start, <fault>.end")
+	fmt.Fprintf(w, "\nMOMENTS for from: %s (steadyState checks: %s)\n",
+		strings.Join(timeline.AssertionMoments([]string{"<fault>"}), ", "), strings.Join(timeline.SteadyStateMoments, ", "))
+	fmt.Fprintln(w, "WINDOWS for during: <fault> (its start to its end), faults (faults.start to faults.end), or {from: MOMENT, to: MOMENT}")
 	return w.Flush()
 }
 
@@ -46,7 +64,22 @@ func writeParams(w io.Writer, newParams func() any) {
 		fmt.Fprintln(w, "    (no params)")
 		return
 	}
-	for _, f := range scenarios.Fields(reflect.TypeOf(newParams())) {
-		fmt.Fprintf(w, "    params.%s\t%s: %s\n", f.Name, f.Type, f.Doc)
+	writeFields(w, "params.", reflect.TypeOf(newParams()))
+}
+
+// writeFields lists the fields of a struct type under prefix, and the
+// fields of nested structs (params.via.node) after their parent.
+func writeFields(w io.Writer, prefix string, t reflect.Type) {
+	for _, f := range scenarios.Fields(t) {
+		ft := f.Type
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if ft.Kind() == reflect.Struct {
+			fmt.Fprintf(w, "    %s%s\tmapping: %s\n", prefix, f.Name, f.Doc)
+			writeFields(w, prefix+f.Name+".", ft)
+			continue
+		}
+		fmt.Fprintf(w, "    %s%s\t%s: %s\n", prefix, f.Name, f.Type, f.Doc)
 	}
 }

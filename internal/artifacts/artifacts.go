@@ -17,8 +17,8 @@ import (
 
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/harness-dev/harness/internal/result"
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/reports"
+	"github.com/harness-dev/harness/timeline"
 )
 
 // Source is where the artifacts come from besides the timeline. Client and
@@ -40,7 +40,7 @@ type Source struct {
 // Collect writes the artifacts of one run to reportDir/artifacts/runID and
 // returns what it wrote. A piece that cannot be collected is skipped and
 // its error returned; the other pieces are still written.
-func Collect(ctx context.Context, src Source, reportDir, runID string, events []timeline.Event) ([]result.Artifact, error) {
+func Collect(ctx context.Context, src Source, reportDir, runID string, events []timeline.Event) ([]reports.Artifact, error) {
 	rel := Dir(runID)
 	dir := filepath.Join(reportDir, filepath.FromSlash(rel))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -60,7 +60,7 @@ type collector struct {
 	src  Source
 	dir  string
 	rel  string
-	out  []result.Artifact
+	out  []reports.Artifact
 	errs []error
 }
 
@@ -75,7 +75,7 @@ func (c *collector) text(name, title string, data []byte) {
 		c.errs = append(c.errs, fmt.Errorf("write %s: %w", name, err))
 		return
 	}
-	c.out = append(c.out, result.Artifact{Path: path.Join(c.rel, name), Title: title})
+	c.out = append(c.out, reports.Artifact{Path: path.Join(c.rel, name), Title: title})
 }
 
 // nodeLogs exports the nodes' logs, or links those exported already.
@@ -93,7 +93,7 @@ func (c *collector) nodeLogs(ctx context.Context) {
 	if entries, err := os.ReadDir(dir); err != nil || len(entries) == 0 {
 		return
 	}
-	c.out = append(c.out, result.Artifact{Path: path.Join(c.rel, NodesDir) + "/", Title: "node logs (kind's log export: kubelet, containerd, journal)"})
+	c.out = append(c.out, reports.Artifact{Path: path.Join(c.rel, NodesDir) + "/", Title: "node logs (kind's log export: kubelet, containerd, journal)"})
 }
 
 // NodesDir is the directory of the nodes' logs within Dir.

@@ -14,10 +14,10 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
 
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/timeline"
 )
 
-func pod(at time.Duration, action, name string, ready bool, restarts int32) timeline.Event {
+func pod(at time.Duration, action timeline.Action, name string, ready bool, restarts int32) timeline.Event {
 	return timeline.Event{At: at, Type: timeline.PodObserved, Action: action, Pod: &timeline.Pod{
 		Namespace: "kube-system", Name: name, Ready: ready, Phase: "Running",
 		Containers: []timeline.Container{{Name: "main", Ready: ready, RestartCount: restarts}},
@@ -25,7 +25,7 @@ func pod(at time.Duration, action, name string, ready bool, restarts int32) time
 }
 
 func lease(at time.Duration, holder string, transitions int32, renew time.Time) timeline.Event {
-	return timeline.Event{At: at, Type: timeline.LeaseObserved, Action: "updated", Lease: &timeline.Lease{
+	return timeline.Event{At: at, Type: timeline.LeaseObserved, Action: timeline.Updated, Lease: &timeline.Lease{
 		Namespace: "kube-system", Name: "kube-controller-manager", Holder: holder, Transitions: transitions,
 		AcquireTime: time.Date(2026, 11, 22, 10, 0, int(transitions), 0, time.UTC), RenewTime: renew,
 	}}

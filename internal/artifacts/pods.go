@@ -8,7 +8,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/timeline"
 )
 
 // Target is a Pod whose logs are collected.
@@ -36,7 +36,7 @@ func Targets(events []timeline.Event, max int) []Target {
 			continue
 		}
 		key := p.Namespace + "/" + p.Name
-		if e.Action == "deleted" {
+		if e.Action == timeline.Deleted {
 			delete(last, key)
 			delete(first, key)
 			continue

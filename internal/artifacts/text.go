@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/timeline"
 )
 
 // EventsText lists the Kubernetes events of a timeline, one per line with
@@ -46,7 +46,7 @@ func LeasesText(events []timeline.Event) []byte {
 		}
 		last[key] = *l
 		switch {
-		case e.Action == "deleted":
+		case e.Action == timeline.Deleted:
 			fmt.Fprintf(&b, "%s lease %s deleted\n", offset(e.At), key)
 		case !seen || prev.Holder != l.Holder || !prev.AcquireTime.Equal(l.AcquireTime) || prev.Transitions != l.Transitions:
 			fmt.Fprintf(&b, "%s lease %s holder %q acquired %s transitions %d\n",

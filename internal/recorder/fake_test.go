@@ -16,7 +16,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
 
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/timeline"
 )
 
 var errDown = errors.New("connection refused")
@@ -124,7 +124,7 @@ func (a *fakeAPI) lists() int {
 // fixture is a recorder running against a fakeAPI.
 type fixture struct {
 	*fakeAPI
-	tl  *timeline.Recorder
+	tl  *timeline.Timeline
 	rec *Recorder
 }
 
@@ -165,11 +165,11 @@ func (f *fixture) eventually(t *testing.T, cond func() bool, timeout time.Durati
 
 // has reports whether the timeline holds an event of typ, with action if
 // not empty, that matches ok.
-func (f *fixture) has(typ timeline.Type, action string, ok func(timeline.Event) bool) bool {
+func (f *fixture) has(typ timeline.Type, action timeline.Action, ok func(timeline.Event) bool) bool {
 	return f.count(typ, action, ok) > 0
 }
 
-func (f *fixture) count(typ timeline.Type, action string, ok func(timeline.Event) bool) int {
+func (f *fixture) count(typ timeline.Type, action timeline.Action, ok func(timeline.Event) bool) int {
 	n := 0
 	for _, e := range f.tl.Events() {
 		if e.Type == typ && (action == "" || e.Action == action) && (ok == nil || ok(e)) {
@@ -182,7 +182,7 @@ func (f *fixture) count(typ timeline.Type, action string, ok func(timeline.Event
 func dump(events []timeline.Event) string {
 	s := ""
 	for _, e := range events {
-		s += string(e.Type) + " " + e.Action + " " + e.Key() + " " + fingerprint(e) + " " + e.Note + "\n"
+		s += string(e.Type) + " " + string(e.Action) + " " + e.Key() + " " + fingerprint(e) + " " + e.Note + "\n"
 	}
 	return s
 }

@@ -6,14 +6,17 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/tools/cache"
+
+	"github.com/harness-dev/harness/timeline"
 )
 
 // generation is one set of running informer factories.
 type generation struct {
-	id     int
-	ctx    context.Context // done once the generation is stopped
-	stop   context.CancelFunc
-	synced []cache.InformerSynced // true once the handlers got the first lists
+	id      int
+	ctx     context.Context // done once the generation is stopped
+	stop    context.CancelFunc
+	handler cache.ResourceEventHandler
+	synced  []cache.InformerSynced // true once the handlers got the first lists
 }
 
 // startInformers starts a fresh generation of informers under ctx. Older
@@ -23,13 +26,17 @@ func (r *Recorder) startInformers(ctx context.Context) *generation {
 	r.gen++
 	r.seen = map[string]bool{}
 	g := &generation{id: r.gen}
+	r.cur = g
+	kinds := r.kinds
 	r.mu.Unlock()
 	g.ctx, g.stop = context.WithCancel(ctx)
 	handler := cache.ResourceEventHandlerFuncs{
-		AddFunc:    func(obj any) { r.observe(g.id, added, obj) },
-		UpdateFunc: func(_, obj any) { r.observe(g.id, updated, obj) },
-		DeleteFunc: func(obj any) { r.observe(g.id, deleted, obj) },
+		AddFunc:    func(obj any) { r.observe(g.id, timeline.Added, obj) },
+		UpdateFunc: func(_, obj any) { r.observe(g.id, timeline.Updated, obj) },
+		DeleteFunc: func(obj any) { r.observe(g.id, timeline.Deleted, obj) },
 	}
+	g.handler = handler
+	g.synced = append(g.synced, r.startDynamic(g, kinds)...)
 	factories := r.factories()
 	for _, inf := range informersOf(factories) {
 		reg, err := inf.AddEventHandler(handler)

@@ -8,7 +8,7 @@ import (
 
 	"k8s.io/client-go/tools/cache"
 
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/timeline"
 )
 
 // probe checks the apiserver every ProbeInterval; it records outages and
@@ -88,7 +88,7 @@ func (r *Recorder) recordVanished(gen int) (int, bool) {
 	for _, key := range gone {
 		e := r.last[key].ev
 		delete(r.last, key)
-		e.Action = deleted
+		e.Action = timeline.Deleted
 		r.o.Timeline.Add(e)
 	}
 	return len(gone), true

@@ -1,5 +1,7 @@
 // Package recorder watches a cluster with client-go informers and records
-// every change of Pods, Leases, Nodes and Events on a timeline. It survives
+// every change of Pods, Leases, Nodes and Events on a timeline, and of the
+// objects of further kinds that assertions name (dynamic informers, the
+// objects recorded whole). It survives
 // the apiserver being unreachable: a probe records the outage window, and
 // the informers are started afresh when the apiserver answers again, so that
 // the state is relisted at once instead of after the reflectors' backoff.
@@ -12,24 +14,20 @@ import (
 	"sync"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 
-	"github.com/harness-dev/harness/internal/timeline"
-)
-
-// Actions of object observations.
-const (
-	added   = "added"
-	updated = "updated"
-	deleted = "deleted"
+	"github.com/harness-dev/harness/assertions"
+	"github.com/harness-dev/harness/timeline"
 )
 
 // Options configure a Recorder.
 type Options struct {
 	Client   kubernetes.Interface
-	Timeline *timeline.Recorder
+	Timeline *timeline.Timeline
 	// Namespaces limits Pods, Leases and Events to these namespaces; empty
 	// means all. Nodes are always watched.
 	Namespaces []string
@@ -44,6 +42,15 @@ type Options struct {
 	// SyncTimeout bounds, besides the context of Start, the wait for the
 	// informers' first list (default 1m).
 	SyncTimeout time.Duration
+	// Objects are further kinds to watch (the objectState and reconciles
+	// assertions' kinds), with dynamic informers: each object is recorded
+	// whole (ObjectObserved). Watch adds kinds later.
+	Objects []assertions.Watch
+	// Dynamic is the dynamic client for Objects; Mapper maps their kinds
+	// to resources (default: the cluster's discovery, so that custom
+	// resources created by a scenario's setup are found).
+	Dynamic dynamic.Interface
+	Mapper  meta.RESTMapper
 }
 
 // Recorder records a cluster's changes on a timeline.
@@ -56,6 +63,10 @@ type Recorder struct {
 	last map[string]observation // key → last recorded state
 	seen map[string]bool        // keys the current generation has listed
 	gen  int                    // informer generation; older ones' notifications are dropped
+	cur  *generation            // the current generation
+	// kinds are the resources of Options.Objects and Watch, each with the
+	// namespace it is watched in.
+	kinds []kind
 }
 
 // Start starts the informers and the probe, and returns once the first
@@ -68,6 +79,12 @@ func Start(ctx context.Context, o Options) (*Recorder, error) {
 	o = withDefaults(o)
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	r := &Recorder{o: o, cancel: cancel, last: map[string]observation{}}
+	kinds, err := r.resolve(o.Objects)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	r.kinds = kinds
 	g := r.startInformers(runCtx)
 	syncCtx, syncCancel := context.WithTimeout(ctx, o.SyncTimeout)
 	defer syncCancel()
@@ -88,7 +105,7 @@ func withDefaults(o Options) Options {
 		o.ProbeInterval = 500 * time.Millisecond
 	}
 	if o.ProbeTimeout <= 0 {
-		o.ProbeTimeout = 2 * time.Second
+		o.ProbeTimeout = 5 * time.Second
 	}
 	if o.SyncTimeout <= 0 {
 		o.SyncTimeout = time.Minute
@@ -116,7 +133,7 @@ func (r *Recorder) Stop() {
 // observe records one informer notification of generation gen, unless it
 // repeats the last recorded state of the object or comes from a stopped
 // generation.
-func (r *Recorder) observe(gen int, action string, obj any) {
+func (r *Recorder) observe(gen int, action timeline.Action, obj any) {
 	ob, ok := snapshot(obj)
 	if !ok {
 		return
@@ -136,7 +153,7 @@ func (r *Recorder) observe(gen int, action string, obj any) {
 // record for it. The caller holds r.mu.
 func (r *Recorder) decide(ob observation) []timeline.Event {
 	prev, known := r.last[ob.key]
-	if ob.ev.Action == deleted {
+	if ob.ev.Action == timeline.Deleted {
 		if !known {
 			return nil // its deletion was recorded when it vanished
 		}
@@ -147,23 +164,25 @@ func (r *Recorder) decide(ob observation) []timeline.Event {
 	var out []timeline.Event
 	switch {
 	case !known:
-	case ob.ev.Action == updated && ob.ev.Type == timeline.LeaseObserved:
+	case ob.ev.Action == timeline.Updated && ob.ev.Type == timeline.LeaseObserved:
 		// Every renewal matters, even one that changed nothing we keep.
 	case prev.fp == ob.fp:
 		return nil
-	case ob.ev.Action == added && replaced(prev.ev, ob.ev):
+	case ob.ev.Action == timeline.Added && replaced(prev.ev, ob.ev):
 		// Deleted and created again while the informers were restarted.
 		gone := prev.ev
-		gone.Action = deleted
+		gone.Action = timeline.Deleted
 		out = append(out, gone)
-	case ob.ev.Action == added:
-		ob.ev.Action = updated // relisted after an outage, changed meanwhile
+	case ob.ev.Action == timeline.Added:
+		ob.ev.Action = timeline.Updated // relisted after an outage, changed meanwhile
 	}
 	r.last[ob.key] = ob
 	return append(out, ob.ev)
 }
 
-// replaced reports whether now is a different Pod of the same name as prev.
+// replaced reports whether now is a different Pod or object of the same
+// name as prev.
 func replaced(prev, now timeline.Event) bool {
-	return prev.Pod != nil && now.Pod != nil && prev.Pod.UID != now.Pod.UID
+	return prev.Pod != nil && now.Pod != nil && prev.Pod.UID != now.Pod.UID ||
+		prev.Object != nil && now.Object != nil && prev.Object.UID != now.Object.UID
 }

@@ -8,7 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/cache"
 
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/timeline"
 )
 
 const wait = 10 * time.Second
@@ -24,7 +24,7 @@ func TestRecordsPodChanges(t *testing.T) {
 	f := start(t, nil, pod("kube-system", "kcm", true, 0, ""))
 	ctx := context.Background()
 	// Start returns once the initial state is on the timeline.
-	if !f.has(timeline.PodObserved, added, func(e timeline.Event) bool {
+	if !f.has(timeline.PodObserved, timeline.Added, func(e timeline.Event) bool {
 		p := e.Pod
 		return p.Ready && p.UID == "uid-kcm" && p.Labels["component"] == "kcm" && p.NodeName == "control-plane" &&
 			p.Phase == "Running" && len(p.Containers) == 1 && p.Containers[0].Running && p.Containers[0].Ready
@@ -34,7 +34,7 @@ func TestRecordsPodChanges(t *testing.T) {
 	pods := f.client.CoreV1().Pods("kube-system")
 	_, _ = pods.Update(ctx, pod("kube-system", "kcm", false, 3, "CrashLoopBackOff"), metav1.UpdateOptions{})
 	f.eventually(t, func() bool {
-		return f.has(timeline.PodObserved, updated, func(e timeline.Event) bool {
+		return f.has(timeline.PodObserved, timeline.Updated, func(e timeline.Event) bool {
 			c := e.Pod.Containers[0]
 			return !e.Pod.Ready && c.RestartCount == 3 && c.Waiting == "CrashLoopBackOff" && !c.Running && !c.Ready
 		})
@@ -44,7 +44,7 @@ func TestRecordsPodChanges(t *testing.T) {
 	same.Annotations = map[string]string{"unrelated": "change"}
 	_, _ = pods.Update(ctx, same, metav1.UpdateOptions{})
 	_ = pods.Delete(ctx, "kcm", metav1.DeleteOptions{})
-	f.eventually(t, func() bool { return f.has(timeline.PodObserved, deleted, named("kcm")) }, wait)
+	f.eventually(t, func() bool { return f.has(timeline.PodObserved, timeline.Deleted, named("kcm")) }, wait)
 	if got := len(f.tl.Events()); got != n+1 {
 		t.Fatalf("an update that changed nothing recorded was recorded: %d events, want %d:\n%s", got, n+1, dump(f.tl.Events()))
 	}
@@ -85,10 +85,10 @@ func TestRecordsNodesAndKubeEvents(t *testing.T) {
 	_, _ = events.Create(ctx, kubeEvent("e2", "BackOff", 1), metav1.CreateOptions{})
 	_, _ = events.Update(ctx, kubeEvent("e2", "BackOff", 2), metav1.UpdateOptions{})
 	f.eventually(t, func() bool {
-		return f.has(timeline.NodeObserved, updated, func(e timeline.Event) bool { return e.Node.Name == "cp" && !e.Node.Ready }) &&
+		return f.has(timeline.NodeObserved, timeline.Updated, func(e timeline.Event) bool { return e.Node.Name == "cp" && !e.Node.Ready }) &&
 			f.count(timeline.KubeEvent, "", func(e timeline.Event) bool { return e.Kube.Reason == "BackOff" }) == 2
 	}, wait)
-	if !f.has(timeline.KubeEvent, added, func(e timeline.Event) bool {
+	if !f.has(timeline.KubeEvent, timeline.Added, func(e timeline.Event) bool {
 		k := e.Kube
 		return k.Reason == "Scheduled" && k.Object == "Pod/kcm" && k.Type == "Warning" && k.Message == "Scheduled happened"
 	}) {
@@ -125,7 +125,7 @@ func TestSurvivesOutage(t *testing.T) {
 	}
 
 	f.setDown(false)
-	f.eventually(t, func() bool { return f.has(timeline.PodObserved, deleted, named("gone")) }, wait)
+	f.eventually(t, func() bool { return f.has(timeline.PodObserved, timeline.Deleted, named("gone")) }, wait)
 	f.rec.mu.Lock()
 	gen := f.rec.gen
 	f.rec.mu.Unlock()
@@ -134,10 +134,10 @@ func TestSurvivesOutage(t *testing.T) {
 	}
 	// The vanished are recorded after the relist synced: all of it is on
 	// the timeline now.
-	if !f.has(timeline.PodObserved, updated, func(e timeline.Event) bool { return e.Pod.Name == "kcm" && !e.Pod.Ready }) ||
-		!f.has(timeline.PodObserved, added, named("new")) ||
-		!f.has(timeline.PodObserved, deleted, func(e timeline.Event) bool { return e.Pod.UID == "uid-replaced" }) ||
-		!f.has(timeline.PodObserved, added, func(e timeline.Event) bool { return e.Pod.UID == "uid-replaced-2" }) {
+	if !f.has(timeline.PodObserved, timeline.Updated, func(e timeline.Event) bool { return e.Pod.Name == "kcm" && !e.Pod.Ready }) ||
+		!f.has(timeline.PodObserved, timeline.Added, named("new")) ||
+		!f.has(timeline.PodObserved, timeline.Deleted, func(e timeline.Event) bool { return e.Pod.UID == "uid-replaced" }) ||
+		!f.has(timeline.PodObserved, timeline.Added, func(e timeline.Event) bool { return e.Pod.UID == "uid-replaced-2" }) {
 		t.Fatalf("changes made during the outage are missing:\n%s", dump(f.tl.Events()))
 	}
 	f.eventually(t, func() bool { return f.count(timeline.Relisted, "", nil) == 1 }, wait)
@@ -153,7 +153,7 @@ func TestSurvivesOutage(t *testing.T) {
 	f.waitWatching(t)
 	_, _ = pods.Update(ctx, pod("kube-system", "steady", false, 0, ""), metav1.UpdateOptions{})
 	f.eventually(t, func() bool {
-		return f.has(timeline.PodObserved, updated, func(e timeline.Event) bool { return e.Pod.Name == "steady" && !e.Pod.Ready })
+		return f.has(timeline.PodObserved, timeline.Updated, func(e timeline.Event) bool { return e.Pod.Name == "steady" && !e.Pod.Ready })
 	}, wait)
 	stopPromptly(t, f)
 }
@@ -164,13 +164,13 @@ func assertOrder(t *testing.T, events []timeline.Event) {
 	t.Helper()
 	idx := map[string]int{}
 	for i, e := range events {
-		k := string(e.Type) + e.Action + e.Key()
+		k := string(e.Type) + string(e.Action) + e.Key()
 		if _, ok := idx[k]; !ok {
 			idx[k] = i
 		}
 	}
 	started, ended := idx[string(timeline.OutageStarted)], idx[string(timeline.OutageEnded)]
-	gone := idx[string(timeline.PodObserved)+deleted+"kube-system/gone"]
+	gone := idx[string(timeline.PodObserved)+string(timeline.Deleted)+"kube-system/gone"]
 	relisted := idx[string(timeline.Relisted)]
 	if !(started < ended && ended < gone && gone < relisted) {
 		t.Fatalf("outage %d, recovery %d, deletion %d, relist %d are out of order:\n%s", started, ended, gone, relisted, dump(events))

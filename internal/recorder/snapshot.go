@@ -6,9 +6,10 @@ import (
 
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/tools/cache"
 
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/timeline"
 )
 
 // observation is one watched object turned into an unstamped timeline event.
@@ -38,12 +39,21 @@ func snapshot(obj any) (observation, bool) {
 	case *corev1.Event:
 		ev = timeline.Event{Type: timeline.KubeEvent, Kube: kubeEventSnapshot(o)}
 		extra = eventRepeat(o)
+	case *unstructured.Unstructured:
+		so, err := objectSnapshot(o)
+		if err != nil {
+			return observation{}, false
+		}
+		ev = timeline.Event{Type: timeline.ObjectObserved, Object: so}
 	default:
 		return observation{}, false
 	}
 	name, err := cache.MetaNamespaceKeyFunc(obj)
 	if err != nil {
 		return observation{}, false
+	}
+	if ev.Object != nil {
+		name = ev.Object.APIVersion + "/" + ev.Object.Kind + "/" + name
 	}
 	return observation{ev: ev, key: string(ev.Type) + "/" + name, fp: fingerprint(ev) + extra}, true
 }
@@ -130,6 +140,8 @@ func fingerprint(e timeline.Event) string {
 		v = e.Node
 	case e.Kube != nil:
 		v = e.Kube
+	case e.Object != nil:
+		return string(e.Object.Content) // with its resourceVersion: a relist of the same version is no change
 	}
 	b, err := json.Marshal(v)
 	if err != nil {

@@ -7,8 +7,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/harness-dev/harness/internal/result"
+	"github.com/harness-dev/harness/assertions"
+	"github.com/harness-dev/harness/faults"
+	"github.com/harness-dev/harness/internal/lifecycle"
+	"github.com/harness-dev/harness/reports"
 	"github.com/harness-dev/harness/scenarios"
+	"github.com/harness-dev/harness/timeline"
 )
 
 // faultsAndObserve injects the faults on their schedule while the
@@ -16,22 +20,54 @@ import (
 func (r *run) faultsAndObserve(ctx context.Context) error {
 	faultsDone := make(chan error, 1)
 	go func() { faultsDone <- r.runFaults(ctx) }()
-	go r.runProbes(ctx)
-	return r.observe(ctx, faultsDone)
+	err := r.observe(ctx, faultsDone)
+	r.inconclusive()
+	return err
+}
+
+// inconclusive marks as not judged every assertion measured from the
+// moments of a fault that showed no evidence of its effect (its own start
+// and end, and the start and end of the faults): a recovery after a fault
+// that did nothing proves nothing. The message says what evidence was
+// missing and what was observed instead.
+func (r *run) inconclusive() {
+	why := map[string]string{}
+	for _, f := range r.res.Faults {
+		if f.Evidence.Conclusive() {
+			continue
+		}
+		reason := fmt.Sprintf("fault %s (%s) shows no evidence that it took effect: %s", f.Name, f.Type, f.Evidence.Observed)
+		for _, m := range []string{timeline.FaultStart(f.Name), timeline.FaultEnd(f.Name), timeline.FaultsStart, timeline.FaultsEnd} {
+			if _, ok := why[m]; !ok {
+				why[m] = reason
+			}
+		}
+	}
+	for i := range r.res.Assertions {
+		a := &r.res.Assertions[i]
+		reason, ok := why[a.From]
+		if !ok {
+			continue
+		}
+		a.Message = fmt.Sprintf("not judged: %s (measured from %s it would be %s: %s)", reason, a.From, a.Status, a.Message)
+		a.Status, a.Measured, a.Measurable = assertions.Inconclusive, 0, false
+		r.pr.step("INCONCLUSIVE %s: %s", a.Name, a.Message)
+	}
 }
 
 // runFaults starts every fault at its offset (or after the fault it
-// follows) and waits for all of them to end.
+// follows, or on its trigger) and waits for all of them to end.
 func (r *run) runFaults(ctx context.Context) error {
 	r.pr.step("injecting %d faults", len(r.sc.Faults))
-	r.tl.Mark("faults.start", "")
+	r.tl.Mark(timeline.FaultsStart, "")
 	ended := map[string]chan struct{}{}
 	for _, f := range r.sc.Faults {
 		ended[f.Name] = make(chan struct{})
 	}
-	r.res.Faults = make([]result.Fault, len(r.sc.Faults))
+	r.res.Faults = make([]reports.Fault, len(r.sc.Faults))
 	errs := make([]error, len(r.sc.Faults))
 	var wg sync.WaitGroup
+	r.evidence = &sync.WaitGroup{} // instant faults' evidence, gathered after they ended
 	for i, f := range r.sc.Faults {
 		wg.Add(1)
 		go func() {
@@ -42,31 +78,12 @@ func (r *run) runFaults(ctx context.Context) error {
 					errs[i] = fmt.Errorf("panic in fault %s: %v\n%s", f.Name, p, debug.Stack())
 				}
 			}()
-			if f.After != "" {
-				select {
-				case <-ended[f.After]:
-				case <-ctx.Done():
-					return
-				}
-			}
-			if !waitOrDone(ctx, f.At) {
-				return
-			}
-			if f.Trigger != nil {
-				var ok bool
-				if ok, errs[i] = r.awaitTrigger(ctx, f, &r.res.Faults[i]); !ok {
-					return
-				}
-			}
-			errs[i] = r.oneFault(ctx, f, &r.res.Faults[i])
-			if f.Trigger != nil && r.res.Faults[i].Start > 0 {
-				rec := &r.res.Faults[i]
-				rec.TriggerLatency = rec.Start - rec.Triggered - f.Trigger.Delay
-			}
+			errs[i] = r.scheduledFault(ctx, f, ended, &r.res.Faults[i])
 		}()
 	}
 	wg.Wait()
-	r.tl.Mark("faults.end", "")
+	r.tl.Mark(timeline.FaultsEnd, "")
+	r.evidence.Wait()
 	for _, err := range errs {
 		if err != nil {
 			return err
@@ -75,66 +92,60 @@ func (r *run) runFaults(ctx context.Context) error {
 	return nil
 }
 
-// oneFault plans, journals, injects, holds and reverts one fault.
-func (r *run) oneFault(ctx context.Context, f scenarios.FaultEntry, rec *result.Fault) error {
-	rec.Name, rec.Type, rec.Target = f.Name, f.Type, describeTarget(f)
-	rev, err := f.Fault.Plan(ctx, r.env)
-	if err != nil {
-		rec.Error = err.Error()
-		return fmt.Errorf("fault %s: %w", f.Name, err)
+// scheduledFault waits for f's turn (the fault it follows, its offset, its
+// trigger), then runs it.
+func (r *run) scheduledFault(ctx context.Context, f scenarios.FaultEntry, ended map[string]chan struct{}, rec *reports.Fault) error {
+	rec.Name, rec.Type, rec.Target = f.Name, f.Type, f.Target.String()
+	if f.After != "" {
+		select {
+		case <-ended[f.After]:
+		case <-ctx.Done():
+			return nil
+		}
 	}
-	if err := r.addRevert(rev); err != nil {
+	if !waitOrDone(ctx, f.At) {
+		return nil
+	}
+	if f.Trigger != nil {
+		if ok, err := r.awaitTrigger(ctx, f, rec); !ok {
+			return err
+		}
+	}
+	lf := lifecycle.Fault{Name: f.Name, Type: f.Type, Fault: f.Fault, Describe: rec.Target, Duration: f.Duration,
+		Resolved: func(s string) { rec.Target += " (" + s + ")" }}
+	w, err := r.lc.Run(ctx, lf)
+	rec.Start, rec.End = w.Start, w.End
+	switch {
+	case err != nil:
+		rec.Error = err.Error()
+		rec.Injected = rec.End > 0
+		if rec.End == 0 {
+			rec.End = r.tl.Now() // no end mark: nothing is measured from a fault that did not happen
+		}
+	default:
+		rec.Injected = true
+	}
+	if f.Trigger != nil && rec.Start > 0 {
+		rec.TriggerLatency = rec.Start - rec.Triggered - f.Trigger.Delay
+	}
+	if !rec.Injected {
 		return err
 	}
-	rec.Start = r.tl.Mark(f.Name+".start", f.Type)
-	r.pr.step("fault %s (%s) injected on %s", f.Name, f.Type, rec.Target)
-	if err := f.Fault.Inject(ctx, r.env); err != nil {
-		rec.Error = err.Error()
-		_ = r.revert(context.WithoutCancel(ctx), f.Name)
-		rec.End = r.tl.Now() // no end mark: nothing is measured from a fault that did not happen
-		return fmt.Errorf("fault %s: %w", f.Name, err)
-	}
-	rec.Injected = true
 	if f.Duration > 0 {
-		r.pr.step("fault %s holds for %s", f.Name, f.Duration)
-		waitOrDone(ctx, f.Duration)
-	}
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
-	defer cancel()
-	if err := r.revert(rctx, f.Name); err != nil {
-		rec.Error = err.Error()
+		rec.Evidence = evidenceOf(w.Evidence, w.EvidenceTime, f.ExpectNoEffect)
 		return err
 	}
-	rec.End = r.tl.Mark(f.Name+".end", "")
-	if f.Duration > 0 {
-		r.pr.step("fault %s reverted", f.Name)
-	}
-	return nil
+	r.evidence.Add(1)
+	go func() {
+		defer r.evidence.Done()
+		ev, took := r.lc.Evidence(context.WithoutCancel(ctx), lf, lifecycle.InstantEvidenceTimeout)
+		rec.Evidence = evidenceOf(ev, took, f.ExpectNoEffect)
+	}()
+	return err
 }
 
-func describeTarget(f scenarios.FaultEntry) string {
-	t := f.Target
-	s := ""
-	switch {
-	case t.Component != "":
-		s = t.Component
-	case t.Selector != "":
-		s = fmt.Sprintf("pods %s in %s", t.Selector, t.Namespace)
-	}
-	if t.Container != "" {
-		s += " container " + t.Container
-	}
-	if t.Process != "" {
-		s += " process " + t.Process
-	}
-	node := t.Node
-	if node == "" {
-		node = "control-plane"
-	}
-	if s == "" {
-		return "node " + node
-	}
-	return s + " on " + node
+func evidenceOf(ev faults.Evidence, took time.Duration, expectNoEffect bool) *reports.Evidence {
+	return &reports.Evidence{Took: ev.Took, Observed: ev.Observed, ExpectNoEffect: expectNoEffect, Seconds: reports.Seconds(took)}
 }
 
 // waitOrDone waits d, or less when ctx ends; it reports whether d passed.

@@ -3,35 +3,64 @@ package runner
 import (
 	"context"
 	"errors"
-	"math/rand"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/harness-dev/harness/clusters"
+	"github.com/harness-dev/harness/faults"
+	"github.com/harness-dev/harness/reports"
 	"github.com/harness-dev/harness/scenarios"
 )
 
-func TestNodeImage(t *testing.T) {
+// TestClusterSpec: the node image flag overrides the scenario's; the
+// scenario's version, workers and patches and the faults' host needs reach
+// the provider, which chooses the image of a version.
+func TestClusterSpec(t *testing.T) {
 	t.Parallel()
-	tests := []struct{ flag, scenario, version, want string }{
-		{"flag", "scenario", "v1", "flag"},
-		{"", "scenario", "v1", "scenario"},
-		{"", "", "v1.35.4", "kindest/node:v1.35.4"},
-		{"", "", "", ""},
+	sc, err := scenarios.Load("../../scenarios/partition-controller-manager.yaml")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		if got := nodeImage(tt.flag, tt.scenario, tt.version); got != tt.want {
-			t.Errorf("nodeImage(%q, %q, %q) = %q, want %q", tt.flag, tt.scenario, tt.version, got, tt.want)
+	sc.Cluster.NodeImage, sc.Cluster.KubernetesVersion, sc.Cluster.Workers = "scenario-image", "v1.34.4", 2
+	for _, tt := range []struct{ flag, want string }{{"", "scenario-image"}, {"flag-image", "flag-image"}} {
+		r := &run{o: Options{NodeImage: tt.flag}, sc: sc, env: faults.Env{RunID: "x-1"}, res: &reports.Run{RunID: "x-1"}}
+		spec := r.clusterSpec()
+		if spec.NodeImage != tt.want || spec.KubernetesVersion != "v1.34.4" || spec.Workers != 2 || spec.Name != "harness-x-1" ||
+			len(spec.HostNeeds) != 1 || spec.HostNeeds[0] != clusters.NeedNetCls {
+			t.Errorf("flag %q: spec %+v", tt.flag, spec)
+		}
+	}
+}
+
+func TestNewRunIDIsUniqueAndFitsKind(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	for i := 0; i < 300; i++ {
+		id := NewRunID(strings.Repeat("a-very-long-scenario-name", 3))
+		if seen[id] {
+			t.Fatalf("run ID %s twice", id)
+		}
+		seen[id] = true
+		if name := ClusterName(id) + "-control-plane"; len(name) > 63 {
+			t.Fatalf("node name %s is %d characters; kind needs a host name", name, len(name))
 		}
 	}
 }
 
 // failingProvider cannot create clusters and records deletions.
-type failingProvider struct{ deleted []string }
+type failingProvider struct {
+	deleted []string
+	err     error // of Create; default: a cluster that never became ready
+}
 
 func (p *failingProvider) Name() string { return "fake" }
 func (p *failingProvider) Create(context.Context, clusters.Spec) (*clusters.Cluster, error) {
+	if p.err != nil {
+		return nil, p.err
+	}
 	return nil, errors.New("node never became ready")
 }
 func (p *failingProvider) Get(context.Context, string) (*clusters.Cluster, error) {
@@ -44,6 +73,7 @@ func (p *failingProvider) Delete(_ context.Context, name string) error {
 func (p *failingProvider) List(context.Context) ([]string, error)             { return nil, nil }
 func (p *failingProvider) LoadImages(context.Context, string, []string) error { return nil }
 func (p *failingProvider) ExportLogs(context.Context, string, string) error   { return nil }
+func (p *failingProvider) EnsureHost(context.Context, []string) error         { return nil }
 
 // TestClusterFailureIsAnInfrastructureError: a cluster that does not start
 // makes the run an error (exit 3) with every assertion not evaluated, the
@@ -56,8 +86,7 @@ func TestClusterFailureIsAnInfrastructureError(t *testing.T) {
 	}
 	p := &failingProvider{}
 	journalDir, reportDir := t.TempDir(), t.TempDir()
-	res := Run(context.Background(), sc, Options{Provider: p, JournalDir: journalDir, ReportDir: reportDir,
-		Rand: rand.New(rand.NewSource(1)), Seed: 1})
+	res := Run(context.Background(), sc, Options{Provider: p, JournalDir: journalDir, ReportDir: reportDir, Seed: 1})
 	if res.Error == nil || res.Error.Phase != "cluster" || res.ExitCode() != 3 {
 		t.Fatalf("result error %+v exit %d; want a cluster error and exit 3", res.Error, res.ExitCode())
 	}
@@ -74,6 +103,29 @@ func TestClusterFailureIsAnInfrastructureError(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(reportDir, a.Path)); err != nil {
 			t.Errorf("artifact %s: %v", a.Path, err)
 		}
+	}
+	if entries, _ := os.ReadDir(journalDir); len(entries) != 0 {
+		t.Fatalf("journal left: %v", entries)
+	}
+}
+
+// TestExistingClusterIsNeverDeleted: when the provider says a cluster of
+// the run's name exists already, the run fails without deleting it, and
+// its journal does not list it for cleanup either.
+func TestExistingClusterIsNeverDeleted(t *testing.T) {
+	t.Parallel()
+	sc, err := scenarios.Load("../../scenarios/kill-controller-manager.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &failingProvider{err: fmt.Errorf("create kind cluster: %w", clusters.ErrClusterExists)}
+	journalDir := t.TempDir()
+	res := Run(context.Background(), sc, Options{Provider: p, JournalDir: journalDir, ReportDir: t.TempDir(), Seed: 1})
+	if res.Error == nil || res.ExitCode() != 3 || !strings.Contains(res.Error.Message, "exists already") {
+		t.Fatalf("result error %+v", res.Error)
+	}
+	if len(p.deleted) != 0 || res.Cluster.Created {
+		t.Fatalf("deleted %v (created %v); want no deletion of a cluster the run did not create", p.deleted, res.Cluster.Created)
 	}
 	if entries, _ := os.ReadDir(journalDir); len(entries) != 0 {
 		t.Fatalf("journal left: %v", entries)

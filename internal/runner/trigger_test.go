@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/harness-dev/harness/faults/trigger"
-	"github.com/harness-dev/harness/internal/result"
-	"github.com/harness-dev/harness/internal/timeline"
+	"github.com/harness-dev/harness/reports"
 	"github.com/harness-dev/harness/scenarios"
+	"github.com/harness-dev/harness/timeline"
 )
 
 // fakeTrigger fires after a delay, or never when the delay is zero.
@@ -43,7 +43,7 @@ func TestAwaitTrigger(t *testing.T) {
 			r := &run{o: Options{Timeout: time.Minute}, tl: timeline.New(time.Now()), pr: newProgress(io.Discard)}
 			f := scenarios.FaultEntry{Name: "f", Type: "kill", Trigger: &scenarios.TriggerEntry{Type: "fake",
 				Timeout: 50 * time.Millisecond, Delay: time.Millisecond, Trigger: tt.trigger}}
-			var rec result.Fault
+			var rec reports.Fault
 			ok, err := r.awaitTrigger(context.Background(), f, &rec)
 			if ok != tt.wantOK || (err == nil) != (tt.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
 				t.Fatalf("awaitTrigger = %v, %v; want %v, %q", ok, err, tt.wantOK, tt.wantErr)

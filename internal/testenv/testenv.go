@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -70,6 +71,17 @@ func BuildImage(t testing.TB, pkg, image string) {
 // without a testing.TB (TestMain, e2e-framework environment functions).
 func BuildImageIn(root, pkg, image string) error {
 	name := filepath.Base(pkg)
+	// Test packages run in parallel (make test: go test -p 2) and several
+	// build the same image: one build at a time per image, so that none
+	// removes the image another has just imported.
+	lock, err := os.OpenFile(filepath.Join(os.TempDir(), "harness-image-"+name+".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return fmt.Errorf("lock the build of %s: %w", image, err)
+	}
 	dir, err := os.MkdirTemp("", "harness-image-")
 	if err != nil {
 		return err

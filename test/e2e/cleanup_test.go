@@ -56,6 +56,7 @@ func controlPlaneOf(t *testing.T, prefix string) string {
 // With --keep-cluster the cluster stays to be inspected, and `harness
 // cleanup` deletes it from the run's journal.
 func TestIntegrationInterruptRevertsPartition(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	p := h.startUntil(scenarioFile(t, strings.Replace(longPartition, "NAME", "interrupt", 1)),
 		"fault partition-apiserver holds", "--keep-cluster")
@@ -85,9 +86,11 @@ func TestIntegrationInterruptRevertsPartition(t *testing.T) {
 }
 
 // TestIntegrationKill9ThenCleanup kills the harness with SIGKILL in the
-// middle of a partition: the rule stays (nothing could revert it), and
-// `harness cleanup` reverts it from the journal, then deletes the cluster.
+// middle of a partition: the rule stays (nothing could revert it). With
+// Docker unreachable `harness cleanup` keeps the revert and exits 3; once
+// Docker answers it reverts it from the journal, then deletes the cluster.
 func TestIntegrationKill9ThenCleanup(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	p := h.startUntil(scenarioFile(t, strings.Replace(longPartition, "NAME", "killed", 1)),
 		"fault partition-apiserver holds")
@@ -99,6 +102,20 @@ func TestIntegrationKill9ThenCleanup(t *testing.T) {
 	p.wait(t)
 	if partitionRules(t, node) == "" {
 		t.Fatalf("after kill -9 the partition rule should still be there for cleanup to revert")
+	}
+	// Docker does not answer (DOCKER_HOST at a dead socket): cleanup must
+	// keep every pending revert, say so and exit 3, not call the cluster
+	// gone.
+	dead := h.command(t.Context(), "cleanup")
+	dead.Env = append(dead.Env, "DOCKER_HOST=unix:///nonexistent/docker.sock")
+	b, err := dead.CombinedOutput()
+	t.Logf("harness cleanup with Docker unreachable:\n%s", b)
+	if code := exitCode(t, err); code != 3 || !strings.Contains(string(b), "cannot reach Docker") ||
+		!strings.Contains(string(b), "pending: partition fault partition-apiserver") || strings.Contains(string(b), "is gone") {
+		t.Fatalf("cleanup with Docker unreachable: exit %d\n%s", code, b)
+	}
+	if partitionRules(t, node) == "" {
+		t.Fatalf("the partition rule is gone although cleanup could not reach Docker")
 	}
 	faultsOnly := h.command(t.Context(), "cleanup", "--faults-only")
 	if b, err := faultsOnly.CombinedOutput(); err != nil || !strings.Contains(string(b), "reverted partition fault partition-apiserver") {

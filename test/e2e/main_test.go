@@ -69,17 +69,17 @@ func (h *harness) command(ctx context.Context, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// run runs `harness run` on a scenario and returns the output and exit code.
-func (h *harness) run(scenario string, extra ...string) (string, int) {
+// run runs `harness run` with args (flags, then scenario files) and
+// returns the output and exit code.
+func (h *harness) run(args ...string) (string, int) {
 	h.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
 	defer cancel()
-	args := append([]string{"run", "--node-image", h.image, "--report-dir", h.reports}, extra...)
-	cmd := h.command(ctx, append(args, scenario)...)
+	cmd := h.command(ctx, append([]string{"run", "--node-image", h.image, "--report-dir", h.reports}, args...)...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
-	h.t.Logf("harness run %s:\n%s", scenario, out.String())
+	h.t.Logf("harness run %s:\n%s", strings.Join(args, " "), out.String())
 	return out.String(), exitCode(h.t, err)
 }
 

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/harness-dev/harness"
-	"github.com/harness-dev/harness/internal/result"
 	"github.com/harness-dev/harness/internal/testenv"
 	"github.com/harness-dev/harness/reports"
 )
@@ -39,7 +38,7 @@ func TestIntegrationQualify(t *testing.T) {
 	}
 	c := sharedCluster(t, image)
 	var rows []Row
-	var runs []*result.Run
+	var runs []*reports.Run
 	for round := 1; round <= envInt(t, "QUALIFY_ROUNDS", 1); round++ {
 		for _, e := range entries {
 			r := runEntry(t, c, e, filepath.Join(out, fmt.Sprintf("round-%d", round)))

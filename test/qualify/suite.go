@@ -5,7 +5,7 @@
 // the stock control-plane scenarios, on one shared kind cluster.
 package qualify
 
-import "github.com/harness-dev/harness/internal/result"
+import "github.com/harness-dev/harness/reports"
 
 // Expect is the verdict a suite entry must get.
 type Expect string
@@ -28,7 +28,7 @@ type Entry struct {
 	Namespace string
 }
 
-// Selfheal lists the five failures, bug and fixed.
+// Selfheal lists the six failures, bug and fixed.
 func Selfheal() []Entry {
 	var out []Entry
 	for _, f := range []struct {
@@ -39,7 +39,8 @@ func Selfheal() []Entry {
 		{"certs", []string{"component-ready-again"}},
 		{"discovery", []string{"component-ready"}},
 		{"hooks", []string{"agent-never-exits"}},
-		{"dataplane", []string{"serves-during-cut", "reconnects"}},
+		{"dataplane", []string{"serves-during-refusal", "serves-after"}},
+		{"reconciler", []string{"reconciles-again"}},
 	} {
 		file, ns := "selfheal-"+f.mode+".yaml", "selfheal-"+f.mode
 		out = append(out,
@@ -54,7 +55,7 @@ func Stock() []Entry {
 	var out []Entry
 	for _, s := range []string{"kill-controller-manager", "lease-loss", "pause-controller-manager",
 		"partition-controller-manager", "delete-crds-during-startup", "rebuild-etcd-apiserver",
-		"expire-apiserver-cert", "reboot-control-plane"} {
+		"expire-apiserver-cert", "reboot-control-plane", "controller-manager-works"} {
 		out = append(out, Entry{Scenario: s + ".yaml", Expect: Pass})
 	}
 	return out
@@ -62,10 +63,12 @@ func Stock() []Entry {
 
 // Judge compares a run with what the entry expects and returns the actual
 // verdict and, when it is wrong, why.
-func (e Entry) Judge(r *result.Run) (actual string, problem string) {
+func (e Entry) Judge(r *reports.Run) (actual string, problem string) {
 	switch {
 	case r.Error != nil:
 		return "error", "run error in " + r.Error.Phase + ": " + r.Error.Message
+	case r.Inconclusive():
+		return "inconclusive", "a fault showed no evidence that it took effect"
 	case r.Passed():
 		actual = string(Pass)
 	default:
@@ -82,7 +85,7 @@ func (e Entry) Judge(r *result.Run) (actual string, problem string) {
 	return actual, ""
 }
 
-func failedAssertion(r *result.Run, name string) bool {
+func failedAssertion(r *reports.Run, name string) bool {
 	for _, a := range r.Assertions {
 		if a.Name == name && a.Verdict.Status == "failed" {
 			return true

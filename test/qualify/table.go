@@ -7,7 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/harness-dev/harness/internal/result"
+	"github.com/harness-dev/harness/reports"
 )
 
 // Row is one line of the qualification table.
@@ -21,14 +21,14 @@ type Row struct {
 }
 
 // NewRow judges a run.
-func NewRow(round int, e Entry, r *result.Run) Row {
+func NewRow(round int, e Entry, r *reports.Run) Row {
 	actual, problem := e.Judge(r)
 	return Row{Round: round, Entry: e, Actual: actual, Problem: problem, Measured: measured(r), Took: r.Duration}
 }
 
 // measured summarises a run: each assertion's measured recovery, or the
 // message of a failed one.
-func measured(r *result.Run) string {
+func measured(r *reports.Run) string {
 	var parts []string
 	for _, a := range r.Assertions {
 		v := a.Verdict

@@ -1,11 +1,14 @@
 // Command netcheck is a tiny test workload for the harness's own tests:
 // `netcheck serve ADDR` answers HTTP requests, `netcheck get URL` fetches a
-// URL (retrying for up to a minute) and exits 0 on a 200 answer.
+// URL (retrying for up to a minute) and exits 0 on a 200 answer, and
+// `netcheck dial HOST:PORT` opens a TCP connection every 500ms forever and
+// prints "up" or "down" with the time for each attempt.
 package main
 
 import (
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"time"
@@ -13,7 +16,7 @@ import (
 
 func main() {
 	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: netcheck serve ADDR | netcheck get URL")
+		fmt.Fprintln(os.Stderr, "usage: netcheck serve ADDR | netcheck get URL | netcheck dial HOST:PORT")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
@@ -27,9 +30,25 @@ func main() {
 		}
 	case "get":
 		os.Exit(get(os.Args[2]))
+	case "dial":
+		dial(os.Args[2])
 	default:
 		fmt.Fprintln(os.Stderr, "unknown command", os.Args[1])
 		os.Exit(2)
+	}
+}
+
+func dial(addr string) {
+	for {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		state := "up"
+		if err != nil {
+			state = "down"
+		} else {
+			c.Close()
+		}
+		fmt.Println(time.Now().UTC().Format(time.RFC3339Nano), state)
+		time.Sleep(500 * time.Millisecond)
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"sync"
@@ -11,13 +12,22 @@ import (
 	coordinationv1 "k8s.io/api/coordination/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 )
 
-// dataplane serves traffic on :8081 (the stand-in for kube-vip's VIP) and
-// keeps a heartbeat Lease (selfheal-dataplane) through its apiserver
-// connection. bug: when the apiserver is unreachable it stops serving and
-// never reconnects; fixed: it keeps serving and reconnects with exponential
-// backoff once the apiserver answers again.
+// dataService is the Service whose status the data plane announces itself
+// in (scenarios/manifests/selfheal-dataplane-service.yaml).
+const dataService = "selfheal-data"
+
+// dataplane serves traffic on :8081 (the stand-in for kube-vip's VIP),
+// keeps a heartbeat Lease (selfheal-dataplane) and, every 2s while it
+// serves, writes its Service's status (a condition Announced), as kube-vip
+// writes its Service's status for the VIP it holds. The mechanism of the
+// real bug: one refused or failed status write. bug: it releases the VIP
+// (stops serving) and never retries, while its process, readiness and
+// Lease stay fine; fixed: it keeps serving and retries the write with
+// backoff. An unreachable apiserver is retried by both variants (the real
+// component steps down and comes back within a second of the cut's end).
 func dataplane(ctx context.Context, e env) error {
 	ln, err := net.Listen("tcp", ":8081")
 	if err != nil {
@@ -35,28 +45,48 @@ func dataplane(ctx context.Context, e env) error {
 		}
 	}()
 	e.health.ready.Store(true)
+	serving := true
 	b := backoff{delay: 500 * time.Millisecond, max: 8 * time.Second}
 	for {
 		if err := heartbeat(ctx, e); err != nil {
-			if e.bug {
-				e.log.Error("lost the apiserver; stopping the data plane", "err", err)
-				stopServing()
-				<-ctx.Done()
-				return nil
-			}
-			e.log.Warn("apiserver unreachable; serving on, reconnecting", "err", err, "in", b.delay)
-			if !b.wait(ctx) {
-				return nil
-			}
-			continue
+			e.log.Warn("heartbeat failed; retrying", "err", err)
 		}
-		b.delay = 500 * time.Millisecond
+		if serving {
+			if err := announce(ctx, e); err != nil {
+				if e.bug {
+					e.log.Error("status update failed; releasing the VIP", "err", err)
+					stopServing()
+					serving = false // and never again: the bug
+				} else {
+					e.log.Warn("status update failed; serving on, retrying", "err", err, "in", b.delay)
+					if !b.wait(ctx) {
+						return nil
+					}
+					continue
+				}
+			} else {
+				b.delay = 500 * time.Millisecond
+			}
+		}
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-time.After(2 * time.Second):
 		}
 	}
+}
+
+// announce writes the condition Announced to the status of the data
+// plane's Service (the services/status subresource, a merge patch).
+func announce(ctx context.Context, e env) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	now := time.Now().UTC().Format(time.RFC3339)
+	patch := fmt.Sprintf(`{"status":{"conditions":[{"type":"Announced","status":"True","reason":"Serving",`+
+		`"message":"served by %s","lastTransitionTime":%q}]}}`, e.pod, now)
+	_, err := e.client.CoreV1().Services(e.namespace).Patch(ctx, dataService, types.MergePatchType, []byte(patch),
+		metav1.PatchOptions{}, "status")
+	return err
 }
 
 // heartbeat renews the Lease selfheal-dataplane, creating it when missing.

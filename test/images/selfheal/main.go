@@ -3,7 +3,7 @@
 // in a `bug` variant that reproduces the failure and a `fixed` variant that
 // heals. It serves /healthz (liveness) and /readyz (readiness) on :8080.
 //
-//	selfheal --mode supervisor|certs|discovery|hooks|dataplane --variant bug|fixed
+//	selfheal --mode supervisor|certs|discovery|hooks|dataplane|reconciler --variant bug|fixed
 package main
 
 import (
@@ -37,16 +37,17 @@ var modes = map[string]func(context.Context, env) error{
 	"discovery":        discovery,
 	"hooks":            hooks,
 	"dataplane":        dataplane,
+	"reconciler":       reconciler,
 }
 
 func main() {
-	mode := flag.String("mode", "", "supervisor, certs, discovery, hooks or dataplane")
+	mode := flag.String("mode", "", "supervisor, certs, discovery, hooks, dataplane or reconciler")
 	variant := flag.String("variant", "fixed", "bug (reproduces the failure) or fixed")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stdout, nil)).With("mode", *mode, "variant", *variant)
 	run, ok := modes[*mode]
 	if !ok || (*variant != "bug" && *variant != "fixed") {
-		fmt.Fprintln(os.Stderr, "usage: selfheal --mode supervisor|certs|discovery|hooks|dataplane --variant bug|fixed")
+		fmt.Fprintln(os.Stderr, "usage: selfheal --mode supervisor|certs|discovery|hooks|dataplane|reconciler --variant bug|fixed")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
