@@ -2,9 +2,50 @@ package scenarios
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/distribution/reference"
+	"gopkg.in/yaml.v3"
 )
+
+// image checks an entry of setup.images: its ${NAME} placeholders name
+// parameters of the scenario, and the reference it becomes with their
+// defaults is an image reference. A placeholder without a default (or a
+// built-in one, known only once the cluster exists) leaves the grammar to
+// the run, which checks the substituted value before any command sees it.
+func (d *decoder) image(n *yaml.Node, img string, params []Parameter) {
+	names := placeholders(img)
+	defaults := map[string]string{}
+	for _, p := range params {
+		if p.Default != "" {
+			defaults[p.Name] = p.Default
+		}
+	}
+	known := slices.Clone(BuiltinParams)
+	for _, p := range params {
+		known = append(known, p.Name)
+	}
+	complete := true
+	for _, name := range names {
+		if !slices.Contains(known, name) {
+			d.at(n, "image %q: placeholder ${%s} is not a parameter of this scenario; its parameters: %s", img, name, choices(known))
+			return
+		}
+		if _, ok := defaults[name]; !ok {
+			complete = false
+		}
+	}
+	if !complete {
+		return
+	}
+	err := ValidateImage(string(Expand([]byte(img), defaults)))
+	switch {
+	case err != nil && len(names) > 0:
+		d.at(n, "%q with the parameters' defaults: %v", img, err)
+	case err != nil:
+		d.at(n, "%v", err)
+	}
+}
 
 // ValidateImage checks that s is an image reference in the grammar of
 // github.com/distribution/reference (the one Docker uses), such as

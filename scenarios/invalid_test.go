@@ -27,6 +27,10 @@ var invalidFiles = map[string][]string{
 		`10:11: parameter name "Bad_Name" not valid`,
 		`12:5: field "defualt" not valid in a parameter; valid fields: name, values, default`,
 	},
+	"image-params.yaml": {
+		`12:24: "${flag}" with the parameters' defaults: image "-o/etc/x" is not an image reference`,
+		`12:35: image "${nope}": placeholder ${nope} is not a parameter of this scenario; its parameters: `,
+	},
 	"no-assertions.yaml": {"1:1: no assertions; expected at least one entry under assertions:"},
 	"fault-fields.yaml": {
 		`9:5: field "durration" not valid in a fault; valid fields: name, type, target, params, at, after, duration`,

@@ -124,9 +124,7 @@ func (d *decoder) setup(n *yaml.Node, raw rawSetup, params []Parameter) Setup {
 		s.Manifests = append(s.Manifests, d.manifest(item(valueOf(n, "manifests", n), i), m, params))
 	}
 	for i, img := range raw.Images {
-		if err := ValidateImage(img); err != nil {
-			d.at(item(valueOf(n, "images", n), i), "%v", err)
-		}
+		d.image(item(valueOf(n, "images", n), i), img, params)
 	}
 	for i, w := range raw.WaitFor {
 		s.WaitFor = append(s.WaitFor, d.waitFor(item(valueOf(n, "waitFor", n), i), w))

@@ -34,12 +34,18 @@ var stockShards = [][]string{
 func TestIntegrationStockSuite(t *testing.T) {
 	t.Parallel()
 	testenv.RequireDocker(t)
+	// The report directories outlive the shards' subtests (a subtest's
+	// TempDir is removed when it ends): merge reads them afterwards.
 	dirs := make([]string, len(stockShards))
+	for i := range dirs {
+		dirs[i] = t.TempDir()
+	}
 	t.Run("shards", func(t *testing.T) {
 		for i, shard := range stockShards {
 			t.Run(fmt.Sprintf("job-%d", i+1), func(t *testing.T) {
 				t.Parallel()
 				h := newHarness(t)
+				h.reports = dirs[i]
 				var files []string
 				for _, name := range shard {
 					files = append(files, filepath.Join("scenarios", name+".yaml"))
@@ -53,7 +59,6 @@ func TestIntegrationStockSuite(t *testing.T) {
 				}
 				runs := readRuns(t, h.reports, len(shard))
 				checkShared(t, runs)
-				dirs[i] = h.reports
 			})
 		}
 	})
