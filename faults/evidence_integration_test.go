@@ -21,7 +21,8 @@ func TestIntegrationKill(t *testing.T) {
 // show no evidence, and say what was observed instead: a partition of a
 // port nothing uses drops nothing; SIGUSR1, which Go programs ignore, kills
 // nothing; an expired client certificate is loaded by nobody when its user
-// is not restarted.
+// is not restarted; connections to a port nothing uses do not go stale; a
+// failpoint on a path etcd never takes is never executed.
 func TestIntegrationFaultsWithoutEffect(t *testing.T) {
 	env := sharedEnv(t)
 	tests := []struct {
@@ -38,6 +39,11 @@ func TestIntegrationFaultsWithoutEffect(t *testing.T) {
 			&faults.KillParams{Signal: "USR1"}, "the signalled processes still run"},
 		{"a client certificate nobody reloads", "expire-certs", faults.Common{Duration: 1},
 			&faults.ExpireCertsParams{Certs: []string{"apiserver-kubelet-client"}}, "nothing re-read the certificate"},
+		{"stale connections to an unused port", "stale-connections", faults.Common{Duration: 1}, &faults.StaleParams{Port: 1},
+			"matched no packet"},
+		// A one-member etcd leads: it never sends as a follower.
+		{"a failpoint etcd never reaches", "etcd-failpoint", faults.Common{Duration: 1},
+			&faults.FailpointParams{Failpoint: "raftBeforeFollowerSend", Action: "sleep(100)"}, "executed 0 times"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -186,6 +186,7 @@ func (d *decoder) checkFields(n *yaml.Node, t reflect.Type, where string) {
 			kept = append(kept, key, val)
 		}
 		if val := resolve(val); ft.Kind() == reflect.Slice && val != nil && val.Kind == yaml.SequenceNode {
+			d.dropNullEntries(key.Value, val)
 			for _, item := range val.Content {
 				d.checkFields(item, ft.Elem(), entryName(key.Value))
 			}
@@ -199,6 +200,28 @@ func (d *decoder) checkFields(n *yaml.Node, t reflect.Type, where string) {
 		}
 		d.pruned[n] = true
 		n.Content = kept
+	}
+}
+
+// dropNullEntries reports every null entry (`~`, `null`, an empty `-`) of
+// the list of field and removes it: the YAML decoder would drop it
+// silently, and every later entry's problems would be located at the entry
+// before it.
+func (d *decoder) dropNullEntries(field string, list *yaml.Node) {
+	kept := list.Content[:0:0]
+	for _, item := range list.Content {
+		if r := resolve(item); r != nil && r.Kind == yaml.ScalarNode && r.Tag == "!!null" {
+			d.at(item, "empty entry (null) in list %s; expected a value (remove the line, or give it one)", field)
+			continue
+		}
+		kept = append(kept, item)
+	}
+	if len(kept) != len(list.Content) {
+		list.Content = kept
+		if d.pruned == nil {
+			d.pruned = map[*yaml.Node]bool{}
+		}
+		d.pruned[list] = true
 	}
 }
 

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/distribution/reference"
@@ -9,42 +10,61 @@ import (
 )
 
 // image checks an entry of setup.images: its ${NAME} placeholders name
-// parameters of the scenario, and the reference it becomes with their
-// defaults is an image reference. A placeholder without a default (or a
-// built-in one, known only once the cluster exists) leaves the grammar to
-// the run, which checks the substituted value before any command sees it.
+// parameters of the scenario, and the reference it becomes with the
+// parameters' defaults, and with each of a parameter's allowed values, is
+// an image reference. A placeholder without a default (or a built-in one,
+// known only once the cluster exists) leaves the grammar to the run, which
+// checks the substituted value before any cluster or command sees it.
 func (d *decoder) image(n *yaml.Node, img string, params []Parameter) {
-	names := placeholders(img)
+	known := slices.Clone(BuiltinParams)
 	defaults := map[string]string{}
 	for _, p := range params {
+		known = append(known, p.Name)
 		if p.Default != "" {
 			defaults[p.Name] = p.Default
 		}
 	}
-	known := slices.Clone(BuiltinParams)
-	for _, p := range params {
-		known = append(known, p.Name)
-	}
-	complete := true
+	names := placeholders(img)
 	for _, name := range names {
 		if !slices.Contains(known, name) {
 			d.at(n, "image %q: placeholder ${%s} is not a parameter of this scenario; its parameters: %s", img, name, choices(known))
 			return
 		}
-		if _, ok := defaults[name]; !ok {
-			complete = false
-		}
 	}
-	if !complete {
+	if len(names) == 0 {
+		if err := ValidateImage(img); err != nil {
+			d.at(n, "%v", err)
+		}
 		return
 	}
-	err := ValidateImage(string(Expand([]byte(img), defaults)))
-	switch {
-	case err != nil && len(names) > 0:
-		d.at(n, "%q with the parameters' defaults: %v", img, err)
-	case err != nil:
-		d.at(n, "%v", err)
+	for _, p := range params {
+		if !slices.Contains(names, p.Name) {
+			continue
+		}
+		for _, v := range p.Values {
+			with := maps.Clone(defaults)
+			with[p.Name] = v
+			if d.imageWith(n, img, names, with, fmt.Sprintf("with %s=%s", p.Name, v)) {
+				return
+			}
+		}
 	}
+	d.imageWith(n, img, names, defaults, "with the parameters' defaults")
+}
+
+// imageWith reports img if, with every placeholder given a value, it is no
+// image reference; it tells whether it reported.
+func (d *decoder) imageWith(n *yaml.Node, img string, names []string, values map[string]string, how string) bool {
+	for _, name := range names {
+		if _, ok := values[name]; !ok {
+			return false
+		}
+	}
+	if err := ValidateImage(string(Expand([]byte(img), values))); err != nil {
+		d.at(n, "%q %s: %v", img, how, err)
+		return true
+	}
+	return false
 }
 
 // ValidateImage checks that s is an image reference in the grammar of

@@ -28,8 +28,26 @@ var invalidFiles = map[string][]string{
 		`12:5: field "defualt" not valid in a parameter; valid fields: name, values, default`,
 	},
 	"image-params.yaml": {
-		`12:24: "${flag}" with the parameters' defaults: image "-o/etc/x" is not an image reference`,
-		`12:35: image "${nope}": placeholder ${nope} is not a parameter of this scenario; its parameters: `,
+		`15:24: "${flag}" with the parameters' defaults: image "-o/etc/x" is not an image reference`,
+		`15:35: image "${nope}": placeholder ${nope} is not a parameter of this scenario; its parameters: `,
+		`15:68: "example/app:${variant}" with variant=--output=x: image "example/app:--output=x" is not an image reference`,
+	},
+	"waitfor-apiversions.yaml": {
+		`7:34: waitFor apiVersion "../v1" not valid`,
+		`8:34: waitFor apiVersion "EXAMPLE.com/V1" not valid`,
+		`9:34: waitFor apiVersion "example.com/" not valid`,
+		`10:38: waitFor apiVersion "v1" does not serve Deployment; expected apps/v1`,
+		`11:14: waitFor kind "deployment" needs apiVersion (its status condition is waited for); did you mean "Deployment"?`,
+		`12:29: waitFor name "a.b" not valid; expected an object name: a DNS-1035 label`,
+	},
+	"null-entries.yaml": {
+		"6:5: empty entry (null) in list parameters",
+		"11:7: empty entry (null) in list images",
+		`12:7: image "BAD IMAGE" is not an image reference`,
+		"14:6: empty entry (null) in list waitFor",
+		`16:14: waitFor kind "Widget" needs apiVersion`,
+		"18:5: empty entry (null) in list assertions",
+		`23:58: field "bogus" not valid in the params of leaseHeld`,
 	},
 	"no-assertions.yaml": {"1:1: no assertions; expected at least one entry under assertions:"},
 	"fault-fields.yaml": {

@@ -1,10 +1,12 @@
 package scenarios
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -46,6 +48,9 @@ func (s *Scenario) ResolveParams(set map[string]string) (map[string]string, erro
 		if len(p.Values) > 0 && !slices.Contains(p.Values, v) {
 			return nil, fmt.Errorf("%s: parameter %s=%q not allowed; valid values: %s", s.File, p.Name, v, strings.Join(p.Values, ", "))
 		}
+		if !utf8.ValidString(v) {
+			return nil, fmt.Errorf("%s: parameter %s=%q is not valid UTF-8; expected text", s.File, p.Name, v)
+		}
 		out[p.Name] = v
 	}
 	for k := range set {
@@ -54,21 +59,48 @@ func (s *Scenario) ResolveParams(set map[string]string) (map[string]string, erro
 			return nil, fmt.Errorf("%s: scenario %s has no parameter %q; its parameters: %s", s.File, s.Metadata.Name, k, orNone(names))
 		}
 	}
+	if err := s.Setup.checkImages(out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
-// Expand replaces ${NAME} in a text with the parameter's value, as text.
-// Manifests go through Substitute, which applies it inside each YAML
-// scalar only.
-func Expand(manifest []byte, params map[string]string) []byte {
-	if len(params) == 0 {
-		return manifest
+// checkImages checks setup.images with the run's parameter values, before
+// any cluster exists: an image that names only declared parameters must
+// then be an image reference. One that names a built-in parameter (a fact
+// of the cluster) is checked once the cluster exists, before it is used.
+func (st Setup) checkImages(params map[string]string) error {
+	for i, img := range st.Images {
+		if slices.ContainsFunc(placeholders(img), func(n string) bool { return slices.Contains(BuiltinParams, n) }) {
+			continue
+		}
+		if err := ValidateImage(string(Expand([]byte(img), params))); err != nil {
+			at := ""
+			if i < len(st.imageAt) {
+				at = st.imageAt[i] + ": "
+			}
+			return fmt.Errorf("%s%q with the run's parameters: %w", at, img, err)
+		}
 	}
-	pairs := make([]string, 0, 2*len(params))
-	for k, v := range params {
-		pairs = append(pairs, "${"+k+"}", v)
+	return nil
+}
+
+// Expand replaces each ${NAME} of a text with the parameter's value and
+// each $${ with a literal ${, as in a manifest's scalars; a placeholder of
+// no given parameter stays as written. setup.images go through it.
+func Expand(text []byte, params map[string]string) []byte {
+	if !bytes.Contains(text, []byte("${")) {
+		return text
 	}
-	return []byte(strings.NewReplacer(pairs...).Replace(string(manifest)))
+	return []byte(placeholderRE.ReplaceAllStringFunc(string(text), func(p string) string {
+		if p == "$${" {
+			return "${"
+		}
+		if v, ok := params[p[2:len(p)-1]]; ok {
+			return v
+		}
+		return p
+	}))
 }
 
 // The built-in parameters: facts of the cluster a run gets, which a

@@ -129,3 +129,41 @@ func TestSubstituteTypes(t *testing.T) {
 		t.Fatal("a manifest that is not YAML: want an error")
 	}
 }
+
+// TestResolveParamsChecksImages: a --param value that makes an image of
+// setup.images no image reference (an option, nothing at all) is refused
+// before any cluster exists, at the image's position; so is a value that is
+// not UTF-8. An image of a built-in parameter waits for the cluster.
+func TestResolveParamsChecksImages(t *testing.T) {
+	t.Parallel()
+	sc := &Scenario{File: "s.yaml", Metadata: Metadata{Name: "s"},
+		Parameters: []Parameter{{Name: "image"}, {Name: "x", Default: "ok"}},
+		Setup:      Setup{Images: []string{"${image}", "example/app:${HARNESS_FREE_IP}"}, imageAt: []string{"s.yaml:9:12", "s.yaml:9:24"}}}
+	tests := []struct {
+		set  map[string]string
+		want string
+	}{
+		{map[string]string{"image": "example/app:v1"}, ""},
+		{map[string]string{"image": "-o/etc/x"}, `s.yaml:9:12: "${image}" with the run's parameters: image "-o/etc/x" is not an image reference`},
+		{map[string]string{}, `s.yaml:9:12: "${image}" with the run's parameters: empty image`},
+		{map[string]string{"image": "example/app:v1", "x": "a\xffb"}, `s.yaml: parameter x="a\xffb" is not valid UTF-8`},
+	}
+	for _, tt := range tests {
+		_, err := sc.ResolveParams(tt.set)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("ResolveParams(%v): %v; want no error", tt.set, err)
+		case tt.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.want)):
+			t.Errorf("ResolveParams(%v) = %v; want an error starting with %q", tt.set, err, tt.want)
+		}
+	}
+}
+
+// TestExpandEscapes: $${ is a literal ${ in an image as in a manifest.
+func TestExpandEscapes(t *testing.T) {
+	t.Parallel()
+	got := string(Expand([]byte("example/app:$${tag}-${tag}"), map[string]string{"tag": "v1"}))
+	if got != "example/app:${tag}-v1" {
+		t.Fatalf("Expand = %q", got)
+	}
+}

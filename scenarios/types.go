@@ -60,6 +60,9 @@ type Setup struct {
 	Manifests []string
 	Images    []string
 	WaitFor   []WaitFor
+	// imageAt is FILE:LINE:COL of each image, for the errors of its
+	// substitution.
+	imageAt []string
 }
 
 // WaitFor names an object to wait for (see WaitKinds), or an object of any

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -124,7 +125,9 @@ func (d *decoder) setup(n *yaml.Node, raw rawSetup, params []Parameter) Setup {
 		s.Manifests = append(s.Manifests, d.manifest(item(valueOf(n, "manifests", n), i), m, params))
 	}
 	for i, img := range raw.Images {
-		d.image(item(valueOf(n, "images", n), i), img, params)
+		in := item(valueOf(n, "images", n), i)
+		d.image(in, img, params)
+		s.imageAt = append(s.imageAt, fmt.Sprintf("%s:%d:%d", d.file, in.Line, in.Column))
 	}
 	for i, w := range raw.WaitFor {
 		s.WaitFor = append(s.WaitFor, d.waitFor(item(valueOf(n, "waitFor", n), i), w))
@@ -137,8 +140,8 @@ func (d *decoder) waitFor(n *yaml.Node, w rawWaitFor) WaitFor {
 	case w.Kind == "":
 		d.at(n, "waitFor kind missing; expected one of %s, or a kind with its apiVersion", choices(WaitKinds))
 	case !slices.Contains(WaitKinds, w.Kind) && w.APIVersion == "":
-		d.at(valueOf(n, "kind", n), "waitFor kind %q needs apiVersion (its status condition is waited for); known kinds: %s",
-			w.Kind, choices(WaitKinds))
+		d.at(valueOf(n, "kind", n), "waitFor kind %q needs apiVersion (its status condition is waited for); %sknown kinds: %s",
+			w.Kind, didYouMean(w.Kind, WaitKinds), choices(WaitKinds))
 	case w.Condition != "" && slices.Contains(WaitKinds, w.Kind):
 		d.at(valueOf(n, "condition", n), "waitFor condition applies to other kinds; %s has its own readiness", w.Kind)
 	}
@@ -152,7 +155,11 @@ func (d *decoder) waitFor(n *yaml.Node, w rawWaitFor) WaitFor {
 	if msgs := validation.IsDNS1123Label(ns); len(msgs) > 0 {
 		d.at(valueOf(n, "namespace", n), "waitFor namespace %q not valid; expected a namespace name: %s", ns, strings.Join(msgs, "; "))
 	}
-	if msgs := validation.IsDNS1123Subdomain(w.Name); w.Name != "" && len(msgs) > 0 {
+	nameRule := validation.IsDNS1123Subdomain
+	if w.Kind == "Service" {
+		nameRule = validation.IsDNS1035Label // a Service's name is a DNS label
+	}
+	if msgs := nameRule(w.Name); w.Name != "" && len(msgs) > 0 {
 		d.at(valueOf(n, "name", n), "waitFor name %q not valid; expected an object name: %s", w.Name, strings.Join(msgs, "; "))
 	}
 	d.waitForType(n, w)
@@ -169,12 +176,33 @@ func (d *decoder) waitForType(n *yaml.Node, w rawWaitFor) {
 		d.at(valueOf(n, "kind", n), "waitFor kind %q not valid; expected a kind such as Deployment", w.Kind)
 	}
 	if w.APIVersion != "" {
-		if _, err := schema.ParseGroupVersion(w.APIVersion); err != nil || strings.ContainsAny(w.APIVersion, " \t\n") {
-			d.at(valueOf(n, "apiVersion", n), "waitFor apiVersion %q not valid; expected group/version such as apps/v1", w.APIVersion)
-		}
+		d.waitForAPIVersion(valueOf(n, "apiVersion", n), w)
 	}
 	if msgs := validation.IsQualifiedName(w.Condition); w.Condition != "" && len(msgs) > 0 {
 		d.at(valueOf(n, "condition", n), "waitFor condition %q not valid; expected a condition type such as Ready: %s", w.Condition, strings.Join(msgs, "; "))
+	}
+}
+
+// builtinAPIVersions are the apiVersions of the kinds whose readiness the
+// harness knows (WaitKinds).
+var builtinAPIVersions = map[string]string{
+	"Deployment": "apps/v1", "DaemonSet": "apps/v1", "Pod": "v1", "Job": "batch/v1", "Service": "v1",
+	"CustomResourceDefinition": "apiextensions.k8s.io/v1",
+}
+
+// waitForAPIVersion checks a waitFor apiVersion: a group (a DNS subdomain,
+// or none for the core group) and a version (a DNS label such as v1 or
+// v1beta1); for a kind of WaitKinds, the one apiVersion it is served at.
+func (d *decoder) waitForAPIVersion(n *yaml.Node, w rawWaitFor) {
+	gv, err := schema.ParseGroupVersion(w.APIVersion)
+	valid := err == nil && gv.Version != "" && len(validation.IsDNS1035Label(gv.Version)) == 0 &&
+		(gv.Group == "" || len(validation.IsDNS1123Subdomain(gv.Group)) == 0)
+	if !valid {
+		d.at(n, "waitFor apiVersion %q not valid; expected group/version such as apps/v1 or example.com/v1 (lowercase), or v1 for the core group", w.APIVersion)
+		return
+	}
+	if want, ok := builtinAPIVersions[w.Kind]; ok && w.APIVersion != want {
+		d.at(n, "waitFor apiVersion %q does not serve %s; expected %s (or no apiVersion)", w.APIVersion, w.Kind, want)
 	}
 }
 

@@ -99,6 +99,9 @@ func params(list []string) (map[string]string, error) {
 		if !ok || k == "" {
 			return nil, usageErr("--param %q: expected NAME=VALUE", s)
 		}
+		if old, dup := out[k]; dup {
+			return nil, usageErr("--param %s given twice (%q and %q); expected each parameter once", k, old, v)
+		}
 		out[k] = v
 	}
 	return out, nil
