@@ -16,10 +16,9 @@ import (
 // known only once the cluster exists) leaves the grammar to the run, which
 // checks the substituted value before any cluster or command sees it.
 func (d *decoder) image(n *yaml.Node, img string, params []Parameter) {
-	known := slices.Clone(BuiltinParams)
+	known := paramNames(params)
 	defaults := map[string]string{}
 	for _, p := range params {
-		known = append(known, p.Name)
 		if p.Default != "" {
 			defaults[p.Name] = p.Default
 		}

@@ -81,10 +81,7 @@ func outside(dir, m, path string) string {
 // a parameter, and stands in a value (never in a key, where a value could
 // rename a field).
 func (d *decoder) checkManifest(n *yaml.Node, m string, data []byte, params []Parameter) {
-	names := slices.Clone(BuiltinParams)
-	for _, p := range params {
-		names = append(names, p.Name)
-	}
+	names := paramNames(params)
 	reported := map[string]bool{}
 	err := eachDocument(data, func(doc *yaml.Node) {
 		walkScalars(doc, func(s *yaml.Node, isKey bool) {
@@ -104,6 +101,16 @@ func (d *decoder) checkManifest(n *yaml.Node, m string, data []byte, params []Pa
 	if err != nil {
 		d.at(n, "manifest %q is not YAML: %v", m, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
+}
+
+// paramNames are the names a placeholder may use: the built-in parameters,
+// then the scenario's own.
+func paramNames(params []Parameter) []string {
+	names := slices.Clone(BuiltinParams)
+	for _, p := range params {
+		names = append(names, p.Name)
+	}
+	return names
 }
 
 // placeholders lists the names of the ${NAME} placeholders of s.
